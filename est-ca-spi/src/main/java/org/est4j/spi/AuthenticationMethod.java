@@ -1,0 +1,14 @@
+package org.est4j.spi;
+
+/**
+ * How an EST client proved who it is. A client may use more than one at once (a TLS client
+ * certificate and HTTP Basic, for instance); {@link AuthenticatedClient#methods()} lists each that
+ * succeeded. New constants may be added in later versions: treat unknown ones as "authenticated by
+ * some other means".
+ */
+public enum AuthenticationMethod {
+    /** A TLS client certificate that passed est4j's PKIX validation against the configured trust anchors. */
+    TLS_CLIENT_CERTIFICATE,
+    /** HTTP Basic (RFC 7617) against est4j's credential store. */
+    HTTP_BASIC
+}

@@ -1,0 +1,70 @@
+package org.est4j.spi;
+
+/**
+ * A certification authority as est4j sees it: implement this once for your CA.
+ *
+ * <p><b>How est4j finds it.</b> est4j injects a {@code CaService} with CDI. The WAR ships a built-in
+ * local CA as the default bean; to replace it, put a jar with your implementation into
+ * {@code WEB-INF/lib} (with a {@code META-INF/beans.xml}) and annotate the class
+ * {@code @ApplicationScoped @Alternative @Priority(100)}. A globally enabled alternative wins over the
+ * default without any further configuration.
+ *
+ * <p><b>What est4j has already done</b> when one of these methods is called:
+ * <ul>
+ *   <li>the client is authenticated ({@link AuthenticatedClient}); a TLS client certificate has
+ *       passed PKIX path validation against the configured trust anchors;</li>
+ *   <li>the PKCS#10 request is well formed and its signature verifies with its own public key
+ *       (proof of possession);</li>
+ *   <li>for re-enrollment, the request's subject and subjectAltName equal those of the TLS client
+ *       certificate being renewed (RFC 7030 section 4.2.2).</li>
+ * </ul>
+ * What remains is your policy: whether this client may have this certificate, with which profile.
+ *
+ * <p><b>Labels.</b> RFC 7030 section 3.2.2 lets one server front several CAs, selected by an
+ * optional path segment ({@code /.well-known/est/<label>/simpleenroll}). Each request carries the
+ * label; throw {@link UnknownLabelException} for a label you do not serve (HTTP 404).
+ *
+ * <p><b>Errors.</b> Throw the subclass of {@link CaException} that says what went wrong; its message
+ * is sent to the EST client as the plain-text reason, so keep CA internals out of it. Anything else
+ * that escapes becomes a generic HTTP 500 and is logged with a request id.
+ *
+ * <p><b>Threads.</b> Methods are called concurrently from the container's request threads.
+ *
+ * <p>Operations that later versions of est4j add are {@code default} methods answering
+ * {@link CaOperationNotSupportedException}, so an implementation written today keeps compiling.
+ */
+public interface CaService {
+
+    /**
+     * {@code GET /cacerts} (RFC 7030 section 4.1): the certificates an EST client should trust as its
+     * CA for this label: the current root, any intermediates, and during a root key rollover the
+     * {@code OldWithNew} / {@code NewWithOld} link certificates.
+     *
+     * <p>Called without client authentication (the RFC says the server should not require it), so
+     * {@link CaCertificatesRequest#client()} is usually anonymous. Called often: return a value you
+     * have cached.
+     */
+    CaCertificates caCertificates(CaCertificatesRequest request) throws CaException;
+
+    /**
+     * {@code POST /simpleenroll} (RFC 7030 section 4.2.1): issue a certificate for the request's
+     * public key, or say that the request is pending manual approval.
+     *
+     * @return {@link Issued} with the new certificate, or {@link Pending} to make the client retry
+     *         later (HTTP 202 with {@code Retry-After})
+     */
+    EnrollmentResult enroll(EnrollmentRequest request) throws CaException;
+
+    /**
+     * {@code POST /simplereenroll} (RFC 7030 section 4.2.2): renew or rekey the certificate the client
+     * authenticated with. {@link ReenrollmentRequest#kind()} tells a renewal (same public key) from a
+     * rekey (new key); {@link ReenrollmentRequest#currentCertificate()} is the certificate being
+     * replaced.
+     *
+     * <p>The default treats re-enrollment as a fresh enrollment of the same identity. Override it to
+     * apply a renewal policy (for example, to revoke or supersede the old certificate).
+     */
+    default EnrollmentResult reenroll(ReenrollmentRequest request) throws CaException {
+        return enroll(request.asEnrollment());
+    }
+}

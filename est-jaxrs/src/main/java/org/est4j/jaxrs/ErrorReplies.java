@@ -1,0 +1,103 @@
+package org.est4j.jaxrs;
+
+import java.lang.System.Logger.Level;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.WebApplicationException;
+
+import org.est4j.spi.CaException;
+import org.est4j.spi.CaOperationNotSupportedException;
+import org.est4j.spi.CaUnavailableException;
+import org.est4j.spi.CsrRejectedException;
+import org.est4j.spi.EnrollmentForbiddenException;
+import org.est4j.spi.UnknownLabelException;
+
+/**
+ * The one place where failures become HTTP statuses. Every error body is one line of
+ * {@code text/plain}: the status and a reason the client can act on. Unexpected failures become a
+ * generic 500 whose body carries only a request id, and the details go to the log under that id.
+ */
+public final class ErrorReplies {
+
+    private static final System.Logger LOG = System.getLogger(ErrorReplies.class.getName());
+    private static final SecureRandom IDS = new SecureRandom();
+
+    private ErrorReplies() {
+    }
+
+    public static EstReply of(Throwable failure) {
+        if (failure instanceof EstProtocolException e) {
+            return EstReply.text(e.status(), e.getMessage(), e.headers());
+        }
+        if (failure instanceof CaException e) {
+            return fromCa(e);
+        }
+        if (failure instanceof WebApplicationException e) {
+            return fromJaxrs(e);
+        }
+        String id = requestId();
+        LOG.log(Level.ERROR, "request " + id + " failed unexpectedly", failure);
+        return EstReply.text(500, "internal server error (request id " + id + ")", Map.of());
+    }
+
+    private static EstReply fromCa(CaException e) {
+        int status;
+        Map<String, String> headers = new LinkedHashMap<>();
+        if (e instanceof CsrRejectedException) {
+            status = 400;
+        } else if (e instanceof EnrollmentForbiddenException) {
+            status = 403;
+        } else if (e instanceof UnknownLabelException) {
+            status = 404;
+        } else if (e instanceof CaOperationNotSupportedException) {
+            status = 501;
+        } else if (e instanceof CaUnavailableException u) {
+            status = 503;
+            u.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
+        } else {
+            String id = requestId();
+            LOG.log(Level.ERROR, "request " + id + ": the CA failed", e);
+            return EstReply.text(500, "the CA could not process the request (request id " + id + ")", Map.of());
+        }
+        if (e.getCause() != null) {
+            LOG.log(Level.INFO, "CA refused the request with " + status + ": " + e.getMessage(), e.getCause());
+        }
+        return EstReply.text(status, oneLine(e.getMessage()), headers);
+    }
+
+    /** Errors the JAX-RS runtime raises itself while matching the request (404, 405, 406, 415...). */
+    private static EstReply fromJaxrs(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Map<String, String> headers = new LinkedHashMap<>();
+        String allow = e.getResponse().getHeaderString("Allow");
+        if (allow != null) {
+            headers.put("Allow", allow);
+        }
+        String reason = switch (status) {
+            case 404 -> "no such EST resource";
+            case 405 -> "method not allowed for this EST resource" + (allow != null ? " (allowed: " + allow + ")" : "");
+            case 406 -> "the Accept header excludes every media type this resource produces";
+            case 415 -> "unsupported request media type";
+            default -> e.getResponse().getStatusInfo().getReasonPhrase();
+        };
+        if (status >= 500) {
+            String id = requestId();
+            LOG.log(Level.ERROR, "request " + id + " failed in the JAX-RS runtime", e);
+            reason = "internal server error (request id " + id + ")";
+        }
+        return EstReply.text(status, reason, headers);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "refused by the CA" : message.replaceAll("[\\r\\n]+", " ");
+    }
+
+    private static String requestId() {
+        byte[] id = new byte[6];
+        IDS.nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+}

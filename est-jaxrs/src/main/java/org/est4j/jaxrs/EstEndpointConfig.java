@@ -1,0 +1,35 @@
+package org.est4j.jaxrs;
+
+import java.util.Objects;
+
+import org.est4j.jaxrs.auth.ClientCertificateValidator;
+import org.est4j.jaxrs.auth.CredentialStore;
+
+/**
+ * What the protocol layer needs from the deployment: limits, the HTTP realm, the trust anchors for
+ * TLS client certificates and the HTTP credential store. The WAR produces one instance with CDI
+ * ({@code @Produces}) from its configuration file.
+ *
+ * @param maxRequestBytes    largest request body accepted; larger ones get 413 before any parsing
+ * @param basicRealm         the realm named in {@code WWW-Authenticate: Basic realm="..."}
+ * @param clientCertificates PKIX validation of TLS client certificates
+ * @param credentials        the HTTP Basic user store
+ */
+public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
+                                ClientCertificateValidator clientCertificates, CredentialStore credentials) {
+
+    /** RFC 7030 messages are small; 64 KiB leaves room for RSA-8192 requests with many extensions. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+    public EstEndpointConfig {
+        if (maxRequestBytes <= 0) {
+            throw new IllegalArgumentException("maxRequestBytes must be positive");
+        }
+        Objects.requireNonNull(basicRealm, "basicRealm");
+        if (basicRealm.isBlank() || basicRealm.contains("\"") || basicRealm.contains("\\")) {
+            throw new IllegalArgumentException("the realm must be non-empty and contain no quote or backslash");
+        }
+        Objects.requireNonNull(clientCertificates, "clientCertificates");
+        Objects.requireNonNull(credentials, "credentials");
+    }
+}

@@ -1,0 +1,37 @@
+package org.est4j.jaxrs;
+
+import java.util.Locale;
+
+/**
+ * The media types of RFC 7030, as the exact strings sent on the wire.
+ *
+ * <p>Why strings and not {@code jakarta.ws.rs.core.MediaType}: JAX-RS implementations serialise a
+ * {@code MediaType} without the space after {@code ;}, and the reference C client (libest) compares
+ * {@code application/pkcs7-mime; smime-type=certs-only} byte for byte.
+ */
+public final class EstMediaTypes {
+
+    /** {@code /cacerts} response (RFC 7030 section 4.1.3). */
+    public static final String PKCS7_MIME = "application/pkcs7-mime";
+    /** Enrollment responses (RFC 7030 section 4.2.3). */
+    public static final String PKCS7_CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
+    /** Enrollment requests (RFC 7030 section 4.2.1). */
+    public static final String PKCS10 = "application/pkcs10";
+    /** Enrollment requests of draft-ietf-pkix-est-02, which older clients still send. */
+    public static final String DRAFT_PKCS10 = "application/x-est-pkcs10";
+    /** Error bodies. */
+    public static final String TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+
+    private EstMediaTypes() {
+    }
+
+    /** Whether a request {@code Content-Type} header names a PKCS#10 body (parameters ignored). */
+    public static boolean isPkcs10(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return bare.equals(PKCS10) || bare.equals(DRAFT_PKCS10);
+    }
+}

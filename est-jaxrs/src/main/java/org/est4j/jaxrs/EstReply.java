@@ -1,0 +1,39 @@
+package org.est4j.jaxrs;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.est4j.jaxrs.codec.Base64Transfer;
+
+/**
+ * A finished EST response: status, headers as the exact strings to send, and the body. Built by the
+ * protocol classes, turned into a JAX-RS response by the resources without any change.
+ *
+ * <p>Every reply carries {@code Content-Length}: libest refuses chunked responses.
+ */
+public record EstReply(int status, Map<String, String> headers, byte[] body) {
+
+    public EstReply {
+        headers = Map.copyOf(headers);
+    }
+
+    /** A base64-transfer-encoded DER body of {@code contentType} (RFC 7030 section 4, RFC 8951). */
+    public static EstReply base64(int status, String contentType, byte[] der) {
+        byte[] body = Base64Transfer.encode(der);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Content-Transfer-Encoding", "base64");
+        headers.put("Content-Length", Integer.toString(body.length));
+        return new EstReply(status, headers, body);
+    }
+
+    /** A one-line plain-text body: {@code "<status> <reason>\n"}. */
+    public static EstReply text(int status, String reason, Map<String, String> extraHeaders) {
+        byte[] body = (status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put("Content-Type", EstMediaTypes.TEXT_PLAIN_UTF8);
+        headers.put("Content-Length", Integer.toString(body.length));
+        return new EstReply(status, headers, body);
+    }
+}

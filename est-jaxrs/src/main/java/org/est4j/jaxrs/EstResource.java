@@ -1,0 +1,90 @@
+package org.est4j.jaxrs;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
+import org.est4j.jaxrs.policy.Labels;
+import org.est4j.spi.CaException;
+import org.est4j.spi.CaService;
+
+/**
+ * The EST operations under {@code /.well-known/est} (RFC 7030 section 3.2.2), with and without a
+ * CA label. Each method only adapts HTTP to {@link EnrollmentHandler}.
+ *
+ * <p>No {@code @Consumes}/{@code @Produces}: the handler checks the request media type itself so the
+ * refusal is a precise 415, and clients that send an unusual {@code Accept} (such as
+ * {@code text/plain}) still get their certificates.
+ */
+@Path("")
+@ApplicationScoped
+public class EstResource {
+
+    @Inject
+    CaService ca;
+
+    @Inject
+    EstEndpointConfig config;
+
+    private EnrollmentHandler handler;
+
+    @PostConstruct
+    void init() {
+        handler = new EnrollmentHandler(ca, config);
+    }
+
+    @GET
+    @Path("cacerts")
+    public Response caCertificates(@Context HttpServletRequest request) throws CaException {
+        return toResponse(handler.caCertificates(Optional.empty(), request.getRemoteAddr()));
+    }
+
+    @GET
+    @Path("{label}/cacerts")
+    public Response caCertificates(@PathParam("label") String label, @Context HttpServletRequest request) throws CaException {
+        return toResponse(handler.caCertificates(Labels.require(label), request.getRemoteAddr()));
+    }
+
+    @POST
+    @Path("simpleenroll")
+    public Response enroll(@Context HttpServletRequest request, InputStream body) throws CaException {
+        return toResponse(handler.enroll(Optional.empty(), HttpRequestInfo.from(request), body));
+    }
+
+    @POST
+    @Path("{label}/simpleenroll")
+    public Response enroll(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
+            throws CaException {
+        return toResponse(handler.enroll(Labels.require(label), HttpRequestInfo.from(request), body));
+    }
+
+    @POST
+    @Path("simplereenroll")
+    public Response reenroll(@Context HttpServletRequest request, InputStream body) throws CaException {
+        return toResponse(handler.reenroll(Optional.empty(), HttpRequestInfo.from(request), body));
+    }
+
+    @POST
+    @Path("{label}/simplereenroll")
+    public Response reenroll(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
+            throws CaException {
+        return toResponse(handler.reenroll(Labels.require(label), HttpRequestInfo.from(request), body));
+    }
+
+    /** Sends the reply's headers as the exact strings it holds (see {@link EstMediaTypes}). */
+    static Response toResponse(EstReply reply) {
+        Response.ResponseBuilder builder = Response.status(reply.status()).entity(reply.body());
+        reply.headers().forEach(builder::header);
+        return builder.build();
+    }
+}

@@ -1,0 +1,129 @@
+package org.est4j.jaxrs.auth;
+
+import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
+import java.security.cert.CertPath;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Validates a TLS client certificate chain in the EST layer, by RFC 5280 path validation against
+ * est4j's own trust anchors.
+ *
+ * <p>Why not trust the container: depending on the connector, a servlet container passes
+ * certificates from unknown CAs to the application (Tomcat's OpenSSL {@code optionalNoCA}, a proxy
+ * header, a misconfigured trust store). est4j must never let such a certificate authenticate, so it
+ * repeats the validation itself with the anchors the administrator configured for EST.
+ *
+ * <p>Revocation is not checked here (no CRL source is configured); the CA behind the SPI sees the
+ * certificate and can refuse a revoked one.
+ */
+public final class ClientCertificateValidator {
+
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String ANY_EKU = "2.5.29.37.0";
+
+    private final Set<TrustAnchor> anchors;
+    private final List<X509Certificate> anchorCertificates;
+
+    /** @param trustAnchors the CA certificates a client certificate must chain to; may be empty (then nothing validates) */
+    public ClientCertificateValidator(Collection<X509Certificate> trustAnchors) {
+        this.anchorCertificates = List.copyOf(trustAnchors);
+        Set<TrustAnchor> set = new LinkedHashSet<>();
+        for (X509Certificate c : anchorCertificates) {
+            set.add(new TrustAnchor(c, null));
+        }
+        this.anchors = Set.copyOf(set);
+    }
+
+    /** The configured anchors. */
+    public List<X509Certificate> trustAnchors() {
+        return anchorCertificates;
+    }
+
+    /** Outcome of a validation: the validated chain, or why it failed (safe to show the client). */
+    public record Result(List<X509Certificate> chain, String failure) {
+        public boolean valid() {
+            return failure == null;
+        }
+    }
+
+    /**
+     * Validates {@code presented} (leaf first, as TLS delivers it; it may include the anchor) at
+     * {@code now}.
+     */
+    public Result validate(List<X509Certificate> presented, Date now) {
+        if (presented.isEmpty()) {
+            return new Result(List.of(), "no client certificate");
+        }
+        if (anchors.isEmpty()) {
+            return new Result(List.of(), "no trust anchors are configured for client certificates");
+        }
+        X509Certificate leaf = presented.get(0);
+        String eku = checkExtendedKeyUsage(leaf);
+        if (eku != null) {
+            return new Result(List.of(), eku);
+        }
+        // The path handed to the validator must not contain the anchor itself.
+        List<X509Certificate> path = new ArrayList<>();
+        for (X509Certificate c : presented) {
+            if (!anchorCertificates.contains(c)) {
+                path.add(c);
+            }
+        }
+        if (path.isEmpty()) {
+            return new Result(List.of(), "the client certificate is a trust anchor itself, not an end-entity certificate");
+        }
+        try {
+            CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);
+            params.setDate(now);
+            CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            return new Result(List.copyOf(presented), null);
+        } catch (CertPathValidatorException e) {
+            return new Result(List.of(), describe(e));
+        } catch (InvalidAlgorithmParameterException e) {
+            return new Result(List.of(), "no usable trust anchors");
+        } catch (GeneralSecurityException e) {
+            return new Result(List.of(), "the client certificate chain could not be validated");
+        }
+    }
+
+    private static String checkExtendedKeyUsage(X509Certificate leaf) {
+        try {
+            List<String> ekus = leaf.getExtendedKeyUsage();
+            if (ekus != null && !ekus.contains(CLIENT_AUTH) && !ekus.contains(ANY_EKU)) {
+                return "the client certificate's extended key usage does not allow TLS client authentication";
+            }
+            return null;
+        } catch (CertificateParsingException e) {
+            return "the client certificate's extended key usage extension is malformed";
+        }
+    }
+
+    private static String describe(CertPathValidatorException e) {
+        CertPathValidatorException.Reason reason = e.getReason();
+        if (reason == CertPathValidatorException.BasicReason.EXPIRED) {
+            return "the client certificate (or a CA certificate in its chain) has expired";
+        }
+        if (reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
+            return "the client certificate (or a CA certificate in its chain) is not yet valid";
+        }
+        if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
+            return "a signature in the client certificate chain does not verify";
+        }
+        return "the client certificate was not issued by a CA trusted for EST client authentication";
+    }
+}

@@ -1,0 +1,88 @@
+package org.est4j.jaxrs.auth;
+
+import java.lang.System.Logger.Level;
+import java.util.Date;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.est4j.jaxrs.EstProtocolException;
+import org.est4j.jaxrs.HttpRequestInfo;
+import org.est4j.spi.AuthenticatedClient;
+import org.est4j.spi.AuthenticationMethod;
+
+/**
+ * Decides who an EST client is (RFC 7030 section 3.3): by a TLS client certificate that passes
+ * est4j's own path validation, by HTTP Basic credentials, or both.
+ *
+ * <p>Fail closed: wrong HTTP credentials refuse the request even when a valid certificate is also
+ * present, and a certificate that does not validate never counts, whatever the container decided.
+ * HTTP Digest, container realms and channel binding plug in here later.
+ */
+public final class EstAuthenticator {
+
+    private static final System.Logger LOG = System.getLogger(EstAuthenticator.class.getName());
+
+    private final ClientCertificateValidator certificates;
+    private final CredentialStore credentials;
+    private final Map<String, String> challenge;
+
+    public EstAuthenticator(ClientCertificateValidator certificates, CredentialStore credentials, String realm) {
+        this.certificates = certificates;
+        this.credentials = credentials;
+        this.challenge = Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+    }
+
+    /**
+     * Authenticates the client of an enrollment request.
+     *
+     * @throws EstProtocolException 401 with a {@code WWW-Authenticate} challenge when no credential
+     *                              proves the client's identity
+     */
+    public AuthenticatedClient authenticate(HttpRequestInfo request) {
+        Set<AuthenticationMethod> methods = EnumSet.noneOf(AuthenticationMethod.class);
+        ClientCertificateValidator.Result tls = null;
+        if (!request.tlsChain().isEmpty()) {
+            tls = certificates.validate(request.tlsChain(), new Date());
+            if (tls.valid()) {
+                methods.add(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
+            } else {
+                LOG.log(Level.INFO, "TLS client certificate from {0} not accepted: {1}", request.remoteAddress(), tls.failure());
+            }
+        }
+        Optional<String> username = Optional.empty();
+        Optional<BasicCredentials> basic;
+        try {
+            basic = BasicCredentials.parse(request.authorization());
+        } catch (BasicCredentials.MalformedException e) {
+            throw unauthorized("the Authorization header is not well-formed HTTP Basic (RFC 7617)");
+        }
+        if (basic.isPresent()) {
+            BasicCredentials c = basic.get();
+            try {
+                if (!credentials.verify(c.username(), c.password())) {
+                    LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
+                            c.username(), request.remoteAddress());
+                    throw unauthorized("wrong user name or password");
+                }
+            } finally {
+                c.wipe();
+            }
+            methods.add(AuthenticationMethod.HTTP_BASIC);
+            username = Optional.of(c.username());
+        }
+        if (methods.isEmpty()) {
+            throw unauthorized(tls != null
+                    ? "the TLS client certificate is not accepted: " + tls.failure()
+                    : "authentication required: present a TLS client certificate or HTTP Basic credentials");
+        }
+        return new AuthenticatedClient(tls != null && tls.valid() ? tls.chain() : List.of(), username, methods,
+                request.remoteAddress());
+    }
+
+    private EstProtocolException unauthorized(String reason) {
+        return new EstProtocolException(401, reason, challenge);
+    }
+}

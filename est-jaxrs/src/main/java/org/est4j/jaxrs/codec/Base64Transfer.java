@@ -1,0 +1,88 @@
+package org.est4j.jaxrs.codec;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import org.bouncycastle.util.encoders.Base64;
+import org.est4j.jaxrs.EstProtocolException;
+
+/**
+ * The base64 transfer encoding of EST bodies (RFC 7030 section 4, clarified by RFC 8951 section 3.2).
+ *
+ * <p>Lenient on input: any line length or none, CRLF or LF, stray spaces and tabs, PEM armour lines
+ * ({@code -----BEGIN ...-----}) as older draft-02 clients send, with or without a
+ * {@code Content-Transfer-Encoding} header. Exact on output: 64-column lines ending in LF (RFC 7030
+ * examples; GNU {@code base64 -d} rejects CR).
+ */
+public final class Base64Transfer {
+
+    private static final int LINE = 64;
+
+    private Base64Transfer() {
+    }
+
+    /**
+     * Decodes an EST request body to DER.
+     *
+     * @throws EstProtocolException 400 if the body is empty or not base64
+     */
+    public static byte[] decode(byte[] body) {
+        if (looksLikeDer(body)) {
+            // Some clients post raw DER despite RFC 8951; the first octets of a DER SEQUENCE with a
+            // long-form length can never be base64 text, so there is no ambiguity.
+            return body;
+        }
+        StringBuilder text = new StringBuilder(body.length);
+        for (String line : new String(body, StandardCharsets.US_ASCII).split("\r?\n|\r")) {
+            String trimmed = line.strip();
+            if (trimmed.startsWith("-----")) {
+                continue; // PEM armour
+            }
+            for (int i = 0; i < trimmed.length(); i++) {
+                char c = trimmed.charAt(i);
+                if (c != ' ' && c != '\t') {
+                    text.append(c);
+                }
+            }
+        }
+        if (text.length() == 0) {
+            throw EstProtocolException.badRequest("the request body is empty; expected a base64-encoded PKCS#10 request");
+        }
+        if (text.length() % 4 != 0 || !isBase64(text)) {
+            throw EstProtocolException.badRequest("the request body is not valid base64");
+        }
+        try {
+            return Base64.decode(text.toString());
+        } catch (RuntimeException e) {
+            throw EstProtocolException.badRequest("the request body is not valid base64");
+        }
+    }
+
+    /** Encodes DER as base64 in 64-column lines, each ending in LF. */
+    public static byte[] encode(byte[] der) {
+        byte[] flat = Base64.encode(der);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(flat.length + flat.length / LINE + 1);
+        for (int off = 0; off < flat.length; off += LINE) {
+            out.write(flat, off, Math.min(LINE, flat.length - off));
+            out.write('\n');
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean looksLikeDer(byte[] body) {
+        return body.length > 2 && body[0] == 0x30 && (body[1] & 0xff) >= 0x81 && (body[1] & 0xff) <= 0x84;
+    }
+
+    private static boolean isBase64(CharSequence s) {
+        int padding = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '=') {
+                padding++;
+            } else if (padding > 0 || !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/')) {
+                return false;
+            }
+        }
+        return padding <= 2;
+    }
+}

@@ -1,0 +1,209 @@
+package org.est4j.jaxrs.codec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1InputStream;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.PKCSException;
+import org.bouncycastle.util.encoders.Hex;
+import org.est4j.jaxrs.EstProtocolException;
+import org.est4j.spi.CertificateExtension;
+import org.est4j.spi.CertificationRequest;
+import org.est4j.spi.SubjectAltName;
+
+/**
+ * Decodes a PKCS#10 request (RFC 2986) from DER and checks its signature with its own public key,
+ * which is EST's proof of possession of the private key (RFC 7030 section 3.4).
+ *
+ * <p>Every defect is a 400 whose reason tells the client what is wrong with its request.
+ */
+public final class CsrDecoder {
+
+    private static final Map<ASN1ObjectIdentifier, String> JDK_KEY_ALGORITHMS = Map.of(
+            PKCSObjectIdentifiers.rsaEncryption, "RSA",
+            PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
+            X9ObjectIdentifiers.id_ecPublicKey, "EC",
+            EdECObjectIdentifiers.id_Ed25519, "Ed25519",
+            EdECObjectIdentifiers.id_Ed448, "Ed448");
+
+    private CsrDecoder() {
+    }
+
+    /** Parses, verifies and converts {@code der}. */
+    public static DecodedCsr decode(byte[] der) {
+        PKCS10CertificationRequest csr = parse(der);
+        verifySignature(csr);
+        PublicKey publicKey = publicKey(csr);
+        Extensions extensions = requestedExtensions(csr);
+        List<CertificateExtension> requested = new ArrayList<>();
+        List<SubjectAltName> sans = List.of();
+        if (extensions != null) {
+            for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+                Extension ext = extensions.getExtension(oid);
+                requested.add(new CertificateExtension(oid.getId(), ext.isCritical(), ext.getExtnValue().getOctets()));
+            }
+            Extension san = extensions.getExtension(Extension.subjectAlternativeName);
+            if (san != null) {
+                sans = subjectAltNames(san);
+            }
+        }
+        CertificationRequest request = new CertificationRequest(der, subject(csr.getSubject()), publicKey, sans,
+                requested, challengePassword(csr));
+        return new DecodedCsr(request, csr);
+    }
+
+    private static PKCS10CertificationRequest parse(byte[] der) {
+        try (ASN1InputStream in = new ASN1InputStream(der)) {
+            ASN1Primitive outer = in.readObject();
+            if (outer == null || in.available() > 0) {
+                throw EstProtocolException.badRequest("the request is not a single DER-encoded PKCS#10 CertificationRequest");
+            }
+            return new PKCS10CertificationRequest(outer.getEncoded(ASN1Encoding.DER));
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof EstProtocolException epe) {
+                throw epe;
+            }
+            throw EstProtocolException.badRequest("the request is not a DER-encoded PKCS#10 CertificationRequest");
+        }
+    }
+
+    private static void verifySignature(PKCS10CertificationRequest csr) {
+        boolean valid;
+        try {
+            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
+                    .setProvider(BouncyCastle.PROVIDER)
+                    .build(csr.getSubjectPublicKeyInfo()));
+        } catch (OperatorCreationException e) {
+            throw EstProtocolException.badRequest("the request's signature algorithm or public key type is not supported");
+        } catch (PKCSException | RuntimeException e) {
+            throw EstProtocolException.badRequest("the request's signature could not be checked: it is malformed");
+        }
+        if (!valid) {
+            throw EstProtocolException.badRequest(
+                    "the request's signature does not verify with its public key (no proof of possession)");
+        }
+    }
+
+    private static PublicKey publicKey(PKCS10CertificationRequest csr) {
+        ASN1ObjectIdentifier alg = csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
+        try {
+            X509EncodedKeySpec spec = new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
+            String jdkName = JDK_KEY_ALGORITHMS.get(alg);
+            // JDK key objects where the JDK knows the algorithm, so CA implementations see familiar types.
+            return jdkName != null ? KeyFactory.getInstance(jdkName).generatePublic(spec)
+                    : KeyFactory.getInstance(alg.getId(), BouncyCastle.PROVIDER).generatePublic(spec);
+        } catch (IOException | GeneralSecurityException e) {
+            throw EstProtocolException.badRequest("the request's public key (" + alg.getId() + ") is not supported");
+        }
+    }
+
+    private static Extensions requestedExtensions(PKCS10CertificationRequest csr) {
+        Attribute[] attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
+        if (attributes.length == 0) {
+            return null;
+        }
+        if (attributes.length > 1 || attributes[0].getAttrValues().size() != 1) {
+            throw EstProtocolException.badRequest("the request carries more than one extensionRequest attribute");
+        }
+        try {
+            return Extensions.getInstance(attributes[0].getAttrValues().getObjectAt(0));
+        } catch (RuntimeException e) {
+            throw EstProtocolException.badRequest("the request's extensionRequest attribute is malformed");
+        }
+    }
+
+    private static Optional<String> challengePassword(PKCS10CertificationRequest csr) {
+        Attribute[] attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_challengePassword);
+        if (attributes.length == 0) {
+            return Optional.empty();
+        }
+        if (attributes.length > 1 || attributes[0].getAttrValues().size() != 1) {
+            throw EstProtocolException.badRequest("the request carries more than one challengePassword attribute");
+        }
+        ASN1Encodable value = attributes[0].getAttrValues().getObjectAt(0);
+        if (value instanceof ASN1String s) {
+            return Optional.of(s.getString());
+        }
+        throw EstProtocolException.badRequest("the request's challengePassword attribute is not a string");
+    }
+
+    private static X500Principal subject(X500Name name) {
+        try {
+            return new X500Principal(name.getEncoded(ASN1Encoding.DER));
+        } catch (IOException | IllegalArgumentException e) {
+            throw EstProtocolException.badRequest("the request's subject name is malformed");
+        }
+    }
+
+    private static List<SubjectAltName> subjectAltNames(Extension san) {
+        GeneralName[] names;
+        try {
+            names = GeneralNames.getInstance(san.getParsedValue()).getNames();
+        } catch (RuntimeException e) {
+            throw EstProtocolException.badRequest("the request's subjectAltName extension is malformed");
+        }
+        if (names.length == 0) {
+            throw EstProtocolException.badRequest("the request's subjectAltName extension is empty (RFC 5280 section 4.2.1.6)");
+        }
+        List<SubjectAltName> out = new ArrayList<>(names.length);
+        for (GeneralName name : names) {
+            out.add(toSpi(name));
+        }
+        return out;
+    }
+
+    /** Converts one GeneralName to the representation {@code X509Certificate.getSubjectAlternativeNames()} uses. */
+    public static SubjectAltName toSpi(GeneralName name) {
+        SubjectAltName.Type type = SubjectAltName.Type.values()[name.getTagNo()];
+        ASN1Encodable value = name.getName();
+        try {
+            return switch (name.getTagNo()) {
+                case GeneralName.rfc822Name, GeneralName.dNSName, GeneralName.uniformResourceIdentifier ->
+                        new SubjectAltName(type, ((ASN1String) value).getString());
+                case GeneralName.iPAddress -> new SubjectAltName(type, ipAddress(ASN1OctetString.getInstance(value).getOctets()));
+                case GeneralName.directoryName ->
+                        new SubjectAltName(type, new X500Principal(X500Name.getInstance(value).getEncoded(ASN1Encoding.DER)).getName());
+                case GeneralName.registeredID -> new SubjectAltName(type, ASN1ObjectIdentifier.getInstance(value).getId());
+                default -> new SubjectAltName(type, Hex.toHexString(name.getEncoded(ASN1Encoding.DER)));
+            };
+        } catch (IOException | RuntimeException e) {
+            throw EstProtocolException.badRequest("the request's subjectAltName contains a malformed name");
+        }
+    }
+
+    private static String ipAddress(byte[] octets) throws UnknownHostException {
+        if (octets.length != 4 && octets.length != 16) {
+            throw new IllegalArgumentException("IP address of " + octets.length + " octets");
+        }
+        return InetAddress.getByAddress(octets).getHostAddress();
+    }
+}
