@@ -1,0 +1,76 @@
+package org.est4j.war;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.est4j.jaxrs.EstEndpointConfig;
+import org.est4j.jaxrs.auth.ClientCertificateValidator;
+import org.est4j.jaxrs.auth.HashedCredentialStore;
+import org.est4j.war.config.CaSettings;
+import org.est4j.war.localca.LocalCa;
+
+/**
+ * The deployment's state, created once when the application starts: the data directory, its
+ * configuration and local CAs, and the {@link EstEndpointConfig} the protocol layer injects. A bad
+ * configuration fails the deployment with a message naming the key.
+ */
+@ApplicationScoped
+public class Est4jRuntime {
+
+    private static final System.Logger LOG = System.getLogger(Est4jRuntime.class.getName());
+
+    private EstHome home;
+
+    @PostConstruct
+    void start() {
+        try {
+            home = EstHome.open(EstHome.location());
+        } catch (IOException e) {
+            throw new UncheckedIOException("est4j cannot open its data directory " + EstHome.location(), e);
+        }
+        LOG.log(Level.INFO, "est4j started: data directory {0}, local CAs {1}, labels {2}, {3} client trust anchor(s), {4} user(s)",
+                home.directory(), home.localCas().keySet(), home.config().labels().keySet(),
+                home.clientTrustAnchors().size(), home.users().size());
+    }
+
+    /** Creates the runtime when the application starts rather than on the first request. */
+    void onStart(@Observes @Initialized(ApplicationScoped.class) Object event) {
+        home.directory(); // touching the bean is enough
+    }
+
+    @PreDestroy
+    void stop() {
+        try {
+            home.close(); // releases the issuance-log locks for a redeployment
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the local CAs failed", e);
+        }
+    }
+
+    @Produces
+    @Singleton
+    EstEndpointConfig endpointConfig() {
+        return new EstEndpointConfig(home.config().maxRequestBytes(), home.config().basicRealm(),
+                new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()));
+    }
+
+    /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */
+    public Optional<LocalCa> localCa(Optional<String> label) {
+        String name = home.config().caFor(label);
+        return name == null ? Optional.empty() : Optional.ofNullable(home.localCas().get(name));
+    }
+
+    public CaSettings caSettings(String caName) {
+        return home.config().cas().get(caName);
+    }
+}

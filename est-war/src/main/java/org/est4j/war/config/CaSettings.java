@@ -1,0 +1,20 @@
+package org.est4j.war.config;
+
+import java.util.List;
+
+/**
+ * One local CA as configured by the {@code ca.<name>.*} keys.
+ *
+ * @param name             the CA's name (directory {@code ca/<name>} under EST_HOME)
+ * @param keyAlgorithm     the CA key's algorithm (chosen when the CA is created; changing it later has no effect)
+ * @param subject          the CA certificate's subject, RFC 4514 syntax
+ * @param validityDays     lifetime of the CA certificate
+ * @param certValidityDays lifetime of issued certificates
+ * @param extendedKeyUsages EKU OIDs put in issued end-entity certificates
+ */
+public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
+                         List<String> extendedKeyUsages) {
+    public CaSettings {
+        extendedKeyUsages = List.copyOf(extendedKeyUsages);
+    }
+}

@@ -1,0 +1,201 @@
+package org.est4j.war.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.est4j.jaxrs.EstEndpointConfig;
+import org.est4j.jaxrs.policy.Labels;
+
+/**
+ * The validated content of {@code EST_HOME/est4j.properties}. Every key is documented in
+ * {@code docs/configuration.md}; an unknown key or a bad value stops start-up with a message that
+ * names the key and what is allowed, so a typo never silently falls back to a default.
+ *
+ * @param cas              local CAs by name; {@code default} always exists
+ * @param labels           CA label (RFC 7030 section 3.2.2) to local CA name
+ * @param trustAnchorFiles PEM files with client trust anchors; empty means "every local CA certificate"
+ * @param basicRealm       realm of the HTTP Basic challenge
+ * @param usersFile        the HTTP user store, relative to EST_HOME unless absolute
+ * @param maxRequestBytes  request body limit
+ */
+public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
+                          String basicRealm, String usersFile, int maxRequestBytes) {
+
+    public static final String DEFAULT_CA = "default";
+    public static final String FILE_NAME = "est4j.properties";
+
+    private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z-]+)");
+    private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.ca");
+    private static final Map<String, String> EKU_NAMES = Map.of(
+            "clientAuth", "1.3.6.1.5.5.7.3.2",
+            "serverAuth", "1.3.6.1.5.5.7.3.1",
+            "cmcRA", "1.3.6.1.5.5.7.3.28",
+            "codeSigning", "1.3.6.1.5.5.7.3.3",
+            "emailProtection", "1.3.6.1.5.5.7.3.4");
+    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+
+    public Est4jConfig {
+        cas = Map.copyOf(cas);
+        labels = Map.copyOf(labels);
+        trustAnchorFiles = List.copyOf(trustAnchorFiles);
+    }
+
+    /** Reads and validates {@code file}; a missing file means all defaults. */
+    public static Est4jConfig load(Path file) {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(p.stringPropertyNames())) {
+            map.put(key, p.getProperty(key).strip());
+        }
+        return parse(map, file.getFileName().toString());
+    }
+
+    /** Validates a key/value map; {@code source} names the file in messages. */
+    public static Est4jConfig parse(Map<String, String> properties, String source) {
+        Map<String, Map<String, String>> caKeys = new LinkedHashMap<>();
+        caKeys.put(DEFAULT_CA, new LinkedHashMap<>());
+        Map<String, String> labels = new LinkedHashMap<>();
+        List<String> anchors = List.of();
+        String realm = "est4j";
+        String users = "users.properties";
+        int maxRequestBytes = EstEndpointConfig.DEFAULT_MAX_REQUEST_BYTES;
+
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String key = e.getKey();
+            String value = e.getValue();
+            Matcher ca = CA_KEY.matcher(key);
+            Matcher label = LABEL_KEY.matcher(key);
+            if (ca.matches()) {
+                caKeys.computeIfAbsent(ca.group(1), n -> new LinkedHashMap<>()).put(ca.group(2), value);
+            } else if (label.matches()) {
+                if (!Labels.isValid(label.group(1))) {
+                    throw bad(source, key, value, "a label is 1-64 letters, digits or . _ ~ - and not an EST operation name");
+                }
+                labels.put(label.group(1), value);
+            } else {
+                switch (key) {
+                    case "client-auth.trust-anchors" -> anchors = value.isEmpty() ? List.of()
+                            : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+                    case "auth.basic-realm" -> {
+                        if (value.isEmpty() || value.contains("\"") || value.contains("\\")) {
+                            throw bad(source, key, value, "a non-empty realm without quotes or backslashes");
+                        }
+                        realm = value;
+                    }
+                    case "auth.users-file" -> {
+                        if (value.isEmpty()) {
+                            throw bad(source, key, value, "a file name");
+                        }
+                        users = value;
+                    }
+                    case "limits.max-request-bytes" -> maxRequestBytes = intIn(source, key, value, 1024, 16 * 1024 * 1024);
+                    default -> throw new ConfigException(source + ": unknown key '" + key + "' (see docs/configuration.md)");
+                }
+            }
+        }
+
+        Map<String, CaSettings> cas = new LinkedHashMap<>();
+        caKeys.forEach((name, keys) -> cas.put(name, caSettings(source, name, keys)));
+        labels.forEach((label, caName) -> {
+            if (!cas.containsKey(caName)) {
+                throw bad(source, "label." + label + ".ca", caName, "the name of a configured CA (" + String.join(", ", cas.keySet()) + ")");
+            }
+        });
+        return new Est4jConfig(cas, labels, anchors, realm, users, maxRequestBytes);
+    }
+
+    private static CaSettings caSettings(String source, String name, Map<String, String> keys) {
+        String prefix = "ca." + name + ".";
+        KeyAlgorithm alg = KeyAlgorithm.EC_P256;
+        String subject = "CN=est4j Local CA " + name;
+        int validity = 3650;
+        int certValidity = 365;
+        List<String> ekus = List.of(EKU_NAMES.get("clientAuth"));
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            String key = prefix + e.getKey();
+            String value = e.getValue();
+            switch (e.getKey()) {
+                case "key-algorithm" -> {
+                    try {
+                        alg = KeyAlgorithm.fromConfig(value);
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, ex.getMessage());
+                    }
+                }
+                case "subject" -> {
+                    try {
+                        new X500Principal(value);
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, "an X.500 name such as CN=My CA,O=Example");
+                    }
+                    subject = value;
+                }
+                case "validity-days" -> validity = intIn(source, key, value, 1, 36500);
+                case "cert-validity-days" -> certValidity = intIn(source, key, value, 1, 36500);
+                case "extended-key-usage" -> ekus = ekus(source, key, value);
+                default -> throw new ConfigException(source + ": unknown key '" + key
+                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage)");
+            }
+        }
+        return new CaSettings(name, alg, subject, validity, certValidity, ekus);
+    }
+
+    private static List<String> ekus(String source, String key, String value) {
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(",")) {
+            String s = part.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            String oid = EKU_NAMES.getOrDefault(s, s);
+            if (!OID.matcher(oid).matches()) {
+                throw bad(source, key, value, "a comma list of " + String.join(", ", new TreeSet<>(EKU_NAMES.keySet()))
+                        + " or dotted OIDs");
+            }
+            out.add(oid);
+        }
+        return out;
+    }
+
+    private static int intIn(String source, String key, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw bad(source, key, value, "a whole number from " + min + " to " + max);
+    }
+
+    private static ConfigException bad(String source, String key, String value, String expected) {
+        return new ConfigException(source + ": '" + key + "' = '" + value + "': expected " + expected);
+    }
+
+    /** The local CA serving {@code label}, or the default CA for unlabelled requests; null for an unknown label. */
+    public String caFor(java.util.Optional<String> label) {
+        return label.map(labels::get).orElse(DEFAULT_CA);
+    }
+}

@@ -1,0 +1,71 @@
+package org.est4j.war.config;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** Key algorithms of the local CA, with the signature algorithm each signs with. */
+public enum KeyAlgorithm {
+    EC_P256("EC-P256", "SHA256withECDSA"),
+    EC_P384("EC-P384", "SHA384withECDSA"),
+    RSA_2048("RSA-2048", "SHA256withRSA"),
+    RSA_3072("RSA-3072", "SHA256withRSA"),
+    ED25519("Ed25519", "Ed25519");
+
+    private final String configName;
+    private final String signatureAlgorithm;
+
+    KeyAlgorithm(String configName, String signatureAlgorithm) {
+        this.configName = configName;
+        this.signatureAlgorithm = signatureAlgorithm;
+    }
+
+    public String configName() {
+        return configName;
+    }
+
+    public String signatureAlgorithm() {
+        return signatureAlgorithm;
+    }
+
+    /** Tomcat's {@code <Certificate type=...>} for a server key of this algorithm. */
+    public String tomcatType() {
+        return this == RSA_2048 || this == RSA_3072 ? "RSA" : "EC";
+    }
+
+    public KeyPair generate() {
+        try {
+            KeyPairGenerator g;
+            switch (this) {
+                case EC_P256, EC_P384 -> {
+                    g = KeyPairGenerator.getInstance("EC");
+                    g.initialize(new ECGenParameterSpec(this == EC_P256 ? "secp256r1" : "secp384r1"));
+                }
+                case RSA_2048, RSA_3072 -> {
+                    g = KeyPairGenerator.getInstance("RSA");
+                    g.initialize(this == RSA_2048 ? 2048 : 3072);
+                }
+                default -> g = KeyPairGenerator.getInstance("Ed25519");
+            }
+            return g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK cannot generate " + configName + " keys", e);
+        }
+    }
+
+    public static KeyAlgorithm fromConfig(String value) {
+        for (KeyAlgorithm a : values()) {
+            if (a.configName.equalsIgnoreCase(value)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("expected one of " + allowed());
+    }
+
+    static String allowed() {
+        return Arrays.stream(values()).map(KeyAlgorithm::configName).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,176 @@
+package org.est4j.war.localca;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.war.Pem;
+import org.est4j.war.SecureFiles;
+import org.est4j.war.config.CaSettings;
+
+/**
+ * One embedded CA: a self-signed root kept in {@code EST_HOME/ca/<name>/} ({@code ca-key.pem}, mode
+ * 0600, and {@code ca.pem}) that issues end-entity certificates with sequential serial numbers
+ * recorded in its {@link IssuanceLog}.
+ *
+ * <p>The CA key is stored unencrypted, protected by file permissions: this CA is meant to get a
+ * deployment going. A production PKI plugs its own CA in through the SPI.
+ */
+public final class LocalCa implements Closeable {
+
+    /** What to put in an end-entity certificate. */
+    public record Profile(X500Principal subject, PublicKey publicKey, GeneralNames subjectAltNames, List<String> ekus) {
+    }
+
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final CaSettings settings;
+    private final PrivateKey key;
+    private final X509Certificate certificate;
+    private final IssuanceLog log;
+    private final JcaX509ExtensionUtils extensionUtils;
+
+    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log) throws GeneralSecurityException {
+        this.settings = settings;
+        this.key = key;
+        this.certificate = certificate;
+        this.log = log;
+        this.extensionUtils = new JcaX509ExtensionUtils();
+    }
+
+    /** Opens the CA in {@code dir}, creating its key and certificate on first use. */
+    public static LocalCa openOrCreate(Path dir, CaSettings settings) throws IOException {
+        SecureFiles.createPrivateDirectory(dir);
+        Path keyFile = dir.resolve("ca-key.pem");
+        Path certFile = dir.resolve("ca.pem");
+        try {
+            if (!Files.exists(keyFile)) {
+                KeyPair pair = settings.keyAlgorithm().generate();
+                X509Certificate root = selfSigned(settings, pair);
+                // key first: a certificate without its key would be useless, a key without certificate is redone
+                SecureFiles.write(keyFile, Pem.privateKey(pair.getPrivate()), SecureFiles.OWNER_ONLY);
+                SecureFiles.write(certFile, Pem.certificates(List.of(root)), SecureFiles.READABLE);
+            }
+            PrivateKey key = Pem.readPrivateKey(keyFile);
+            X509Certificate cert = Pem.readCertificates(certFile).get(0);
+            return new LocalCa(settings, key, cert, new IssuanceLog(dir.resolve("issued.log")));
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    public X509Certificate certificate() {
+        return certificate;
+    }
+
+    /** The highest serial number issued so far (zero before the first issuance). */
+    public BigInteger lastSerial() {
+        return log.lastSerial();
+    }
+
+    /** Issues an end-entity certificate and records it durably before returning it. */
+    public X509Certificate issue(Profile profile) throws IOException {
+        Instant now = Instant.now();
+        Instant notAfter = now.plus(Duration.ofDays(settings.certValidityDays()));
+        Instant caNotAfter = certificate.getNotAfter().toInstant();
+        if (notAfter.isAfter(caNotAfter)) {
+            notAfter = caNotAfter; // RFC 5280: a certificate should not outlive its issuer
+        }
+        boolean emptySubject = profile.subject().getEncoded().length <= 2;
+        try {
+            // One lock for serial, signature and record: serials in the log stay in order, so the
+            // next serial after a restart is the last line's plus one.
+            synchronized (log) {
+                BigInteger serial = log.lastSerial().add(BigInteger.ONE);
+                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial,
+                        Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter), profile.subject(), profile.publicKey());
+                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+                b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(profile.publicKey())));
+                if (!profile.ekus().isEmpty()) {
+                    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                            profile.ekus().stream().map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
+                                    .toArray(KeyPurposeId[]::new)));
+                }
+                if (profile.subjectAltNames() != null) {
+                    // RFC 5280 section 4.2.1.6: critical when the subject is empty
+                    b.addExtension(Extension.subjectAlternativeName, emptySubject, profile.subjectAltNames());
+                }
+                b.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(profile.publicKey()));
+                b.addExtension(Extension.authorityKeyIdentifier, false, extensionUtils.createAuthorityKeyIdentifier(certificate));
+                X509Certificate issued = toJdk(b.build(signer(settings, key)));
+                log.append(serial, issued.getEncoded());
+                return issued;
+            }
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("local CA " + settings.name() + " could not sign: " + e.getMessage(), e);
+        }
+    }
+
+    private static int keyUsageFor(PublicKey key) {
+        return "RSA".equals(key.getAlgorithm()) ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
+    }
+
+    private static X509Certificate selfSigned(CaSettings settings, KeyPair pair)
+            throws GeneralSecurityException, CertIOException, OperatorCreationException {
+        Instant now = Instant.now();
+        X500Principal name = new X500Principal(settings.subject());
+        BigInteger serial = new BigInteger(127, new SecureRandom()).setBit(126); // positive, 16 octets
+        JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial, Date.from(now.minus(CLOCK_SKEW)),
+                Date.from(now.plus(Duration.ofDays(settings.validityDays()))), name, pair.getPublic());
+        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+        b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
+        b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(pair.getPublic()));
+        return toJdk(b.build(signer(settings, pair.getPrivate())));
+    }
+
+    private static ContentSigner signer(CaSettings settings, PrivateKey key) throws OperatorCreationException {
+        return new JcaContentSignerBuilder(settings.keyAlgorithm().signatureAlgorithm()).setProvider(BouncyCastle.PROVIDER).build(key);
+    }
+
+    private static X509Certificate toJdk(org.bouncycastle.cert.X509CertificateHolder holder) throws GeneralSecurityException {
+        X509Certificate bc = new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER).getCertificate(holder);
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(bc.getEncoded()));
+    }
+
+    @Override
+    public void close() throws IOException {
+        log.close();
+    }
+}
