@@ -196,6 +196,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
 
     /** The local CA serving {@code label}, or the default CA for unlabelled requests; null for an unknown label. */
     public String caFor(java.util.Optional<String> label) {
-        return label.map(labels::get).orElse(DEFAULT_CA);
+        // not label.map(labels::get).orElse(DEFAULT_CA): an unknown label must not fall back to the default CA
+        return label.isEmpty() ? DEFAULT_CA : labels.get(label.get());
     }
 }

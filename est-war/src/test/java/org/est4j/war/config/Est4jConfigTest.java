@@ -1,0 +1,60 @@
+package org.est4j.war.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class Est4jConfigTest {
+
+    @Test
+    void defaultsWithoutAnyKey() {
+        Est4jConfig c = Est4jConfig.parse(Map.of(), "est4j.properties");
+        CaSettings ca = c.cas().get("default");
+        assertEquals(KeyAlgorithm.EC_P256, ca.keyAlgorithm());
+        assertEquals(365, ca.certValidityDays());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2"), ca.extendedKeyUsages());
+        assertEquals("est4j", c.basicRealm());
+        assertEquals(65536, c.maxRequestBytes());
+        assertEquals("default", c.caFor(Optional.empty()));
+        assertEquals(null, c.caFor(Optional.of("iot")));
+    }
+
+    @Test
+    void labelsSelectNamedCas() {
+        Est4jConfig c = Est4jConfig.parse(Map.of("ca.iot.key-algorithm", "RSA-3072", "label.iot.ca", "iot",
+                "label.legacy.ca", "default", "ca.iot.extended-key-usage", "clientAuth, serverAuth, 1.2.3.4"), "f");
+        assertEquals("iot", c.caFor(Optional.of("iot")));
+        assertEquals("default", c.caFor(Optional.of("legacy")));
+        assertEquals(KeyAlgorithm.RSA_3072, c.cas().get("iot").keyAlgorithm());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1", "1.2.3.4"), c.cas().get("iot").extendedKeyUsages());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+            "ca.default.key-algorithm | DSA        | EC-P256",
+            "ca.default.validity-days | ten        | whole number",
+            "ca.default.cert-validity-days | 0     | whole number",
+            "ca.default.extended-key-usage | client-auth | clientAuth",
+            "ca.default.subject       | not a name | X.500 name",
+            "ca.default.colour        | blue       | unknown key",
+            "label.iot.ca             | nosuchca   | configured CA",
+            "label.simpleenroll.ca    | default    | label",
+            "auth.basic-realm         | a\"b       | realm",
+            "limits.max-request-bytes | 10         | whole number",
+            "limit.max-request-bytes  | 100000     | unknown key",
+    })
+    void invalidValuesNameTheKey(String key, String value, String hint) {
+        ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of(key, value), "est4j.properties"));
+        assertTrue(e.getMessage().contains(key), e.getMessage());
+        assertTrue(e.getMessage().contains(hint), e.getMessage());
+        assertTrue(e.getMessage().startsWith("est4j.properties: "), e.getMessage());
+    }
+}

@@ -1,0 +1,169 @@
+package org.est4j.war.localca;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.security.auth.x500.X500Principal;
+
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.est4j.war.config.CaSettings;
+import org.est4j.war.config.KeyAlgorithm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LocalCaTest {
+
+    private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+
+    @TempDir
+    Path dir;
+
+    private static CaSettings settings(KeyAlgorithm alg) {
+        return new CaSettings("default", alg, "CN=Test CA", 3650, 30, List.of(CLIENT_AUTH));
+    }
+
+    private static LocalCa.Profile profile(String cn) {
+        KeyPair key = KeyAlgorithm.EC_P256.generate();
+        return new LocalCa.Profile(new X500Principal("CN=" + cn), key.getPublic(),
+                new GeneralNames(new GeneralName(GeneralName.dNSName, cn + ".example")), List.of(CLIENT_AUTH));
+    }
+
+    private static void assertChainsTo(X509Certificate leaf, X509Certificate root) throws Exception {
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+        params.setRevocationEnabled(false);
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509").generateCertPath(List.of(leaf)), params);
+    }
+
+    @ParameterizedTest
+    @EnumSource(KeyAlgorithm.class)
+    void issuesValidCertificatesWithEveryKeyAlgorithm(KeyAlgorithm alg) throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir.resolve(alg.name()), settings(alg))) {
+            LocalCa.Profile p = profile("device-1");
+            X509Certificate cert = ca.issue(p);
+            assertChainsTo(cert, ca.certificate());
+            assertEquals("CN=device-1", cert.getSubjectX500Principal().getName());
+            assertArrayEquals(p.publicKey().getEncoded(), cert.getPublicKey().getEncoded());
+            assertEquals(List.of(CLIENT_AUTH), cert.getExtendedKeyUsage());
+            assertEquals("device-1.example", cert.getSubjectAlternativeNames().iterator().next().get(1));
+            assertEquals(-1, cert.getBasicConstraints(), "end entity");
+            assertTrue(cert.getKeyUsage()[0], "digitalSignature");
+            assertTrue(ca.certificate().getBasicConstraints() >= 0, "CA");
+        }
+    }
+
+    @Test
+    void serialsContinueAfterARestartAndTheCaKeyIsKept() throws Exception {
+        BigInteger last;
+        X509Certificate root;
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            root = ca.certificate();
+            ca.issue(profile("a"));
+            last = ca.issue(profile("b")).getSerialNumber();
+        }
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            assertEquals(root, ca.certificate());
+            assertEquals(last, ca.lastSerial());
+            X509Certificate next = ca.issue(profile("c"));
+            assertEquals(last.add(BigInteger.ONE), next.getSerialNumber());
+            assertChainsTo(next, root);
+        }
+        assertEquals(3, Files.readAllLines(dir.resolve("issued.log")).size());
+    }
+
+    @Test
+    void concurrentIssuanceGivesUniqueSerialsThatAreAllRecorded() throws Exception {
+        List<BigInteger> serials = Collections.synchronizedList(new ArrayList<>());
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        serials.add(ca.issue(profile("d")).getSerialNumber());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+        assertEquals(400, new HashSet<>(serials).size());
+        List<String> lines = Files.readAllLines(dir.resolve("issued.log"));
+        assertEquals(400, lines.size());
+        Set<BigInteger> recorded = new HashSet<>();
+        for (String line : lines) {
+            recorded.add(new BigInteger(line.substring(0, line.indexOf(' ')), 16));
+        }
+        assertEquals(new HashSet<>(serials), recorded);
+    }
+
+    @Test
+    void aTornLastLineFromACrashIsCutAndTheSerialStillAdvances() throws Exception {
+        BigInteger last;
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            last = ca.issue(profile("a")).getSerialNumber();
+        }
+        Path log = dir.resolve("issued.log");
+        long goodSize = Files.size(log);
+        Files.write(log, "2 MIIBhalfwrittencert".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            assertEquals(goodSize, Files.size(log));
+            assertEquals(last.add(BigInteger.ONE), ca.issue(profile("b")).getSerialNumber());
+        }
+    }
+
+    @Test
+    void aSecondProcessCannotOpenTheSameCa() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCorruptLastRecordStopsStartInsteadOfGuessing() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        Files.write(dir.resolve("issued.log"), "zz-not-hex cert\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
+        assertFalse(e.getMessage().isBlank());
+    }
+
+    @Test
+    void theCaKeyIsOwnerOnly() throws Exception {
+        try (LocalCa ignored = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dir.resolve("ca-key.pem"))));
+        }
+    }
+}
