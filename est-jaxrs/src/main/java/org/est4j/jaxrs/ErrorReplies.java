@@ -30,7 +30,7 @@ public final class ErrorReplies {
 
     public static EstReply of(Throwable failure) {
         if (failure instanceof EstProtocolException e) {
-            return EstReply.text(e.status(), e.getMessage(), e.headers());
+            return e.emptyBody() ? EstReply.empty(e.status(), e.headers()) : EstReply.text(e.status(), e.getMessage(), e.headers());
         }
         if (failure instanceof CaException e) {
             return fromCa(e);

@@ -12,15 +12,31 @@ public final class EstProtocolException extends RuntimeException {
 
     private final int status;
     private final transient Map<String, String> headers;
+    private final boolean emptyBody;
 
     public EstProtocolException(int status, String reason) {
         this(status, reason, Map.of());
     }
 
     public EstProtocolException(int status, String reason, Map<String, String> headers) {
+        this(status, reason, headers, false);
+    }
+
+    private EstProtocolException(int status, String reason, Map<String, String> headers, boolean emptyBody) {
         super(reason, null, false, false); // no stack trace: these are expected outcomes, not bugs
         this.status = status;
         this.headers = Map.copyOf(headers);
+        this.emptyBody = emptyBody;
+    }
+
+    /**
+     * The first leg of HTTP authentication: 401 with the challenge and an empty body. It is not an
+     * error but an invitation to send credentials, and BouncyCastle's EST client (1.87) fails on
+     * this 401 when it carries a body, because it closes the response without reading it. 401s
+     * that refuse credentials the client did send keep their one-line reason.
+     */
+    public static EstProtocolException challenge(String reason, Map<String, String> challengeHeaders) {
+        return new EstProtocolException(401, reason, challengeHeaders, true);
     }
 
     public static EstProtocolException badRequest(String reason) {
@@ -37,5 +53,10 @@ public final class EstProtocolException extends RuntimeException {
 
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /** Whether the reply carries no body (see {@link #challenge}). */
+    public boolean emptyBody() {
+        return emptyBody;
     }
 }

@@ -28,6 +28,13 @@ public record EstReply(int status, Map<String, String> headers, byte[] body) {
         return new EstReply(status, headers, body);
     }
 
+    /** No body at all, {@code Content-Length: 0}. */
+    public static EstReply empty(int status, Map<String, String> extraHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put("Content-Length", "0");
+        return new EstReply(status, headers, new byte[0]);
+    }
+
     /** A one-line plain-text body: {@code "<status> <reason>\n"}. */
     public static EstReply text(int status, String reason, Map<String, String> extraHeaders) {
         byte[] body = (status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8);

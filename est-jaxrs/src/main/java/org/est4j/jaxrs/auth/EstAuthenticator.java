@@ -74,9 +74,11 @@ public final class EstAuthenticator {
             username = Optional.of(c.username());
         }
         if (methods.isEmpty()) {
-            throw unauthorized(tls != null
-                    ? "the TLS client certificate is not accepted: " + tls.failure()
-                    : "authentication required: present a TLS client certificate or HTTP Basic credentials");
+            if (tls == null) {
+                // nothing presented: the normal first leg of HTTP authentication
+                throw EstProtocolException.challenge("authentication required", challenge);
+            }
+            throw unauthorized("the TLS client certificate is not accepted: " + tls.failure());
         }
         return new AuthenticatedClient(tls != null && tls.valid() ? tls.chain() : List.of(), username, methods,
                 request.remoteAddress());
