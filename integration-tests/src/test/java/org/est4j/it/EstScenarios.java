@@ -322,8 +322,9 @@ abstract class EstScenarios {
         Path script = Path.of(EstScenarios.class.getResource("/readme-flow.sh").toURI());
         Path work = Path.of("target", "readme-flow", getClass().getSimpleName()).toAbsolutePath();
         Files.createDirectories(work);
-        Files.deleteIfExists(work.resolve("device-1.pem"));
-        Files.deleteIfExists(work.resolve("device-1-renewed.pem"));
+        Files.deleteIfExists(work.resolve("device.pem"));
+        Files.deleteIfExists(work.resolve("renewed.pem"));
+        assertReadmeShowsTheScriptVerbatim(script);
 
         Process process = new ProcessBuilder("bash", script.toString(), target.authority(), target.estHome().toString(), work.toString())
                 .redirectErrorStream(true)
@@ -346,16 +347,28 @@ abstract class EstScenarios {
         X509Certificate printed = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
                 .generateCertificate(new java.io.ByteArrayInputStream(output.substring(pem).getBytes(StandardCharsets.US_ASCII)));
         assertEquals(target.ca(), printed, "the first certificate printed from /cacerts is the CA certificate");
-        assertTrue(output.contains(work.resolve("device-1.pem") + ": OK"), () -> "openssl verify did not say OK:\n" + output);
-        X509Certificate device = Pki.readCertificate(work.resolve("device-1.pem"));
+        assertTrue(output.contains("device.pem: OK"), () -> "openssl verify did not say OK:\n" + output);
+        X509Certificate device = Pki.readCertificate(work.resolve("device.pem"));
         assertEquals(new X500Principal("CN=device-1"), device.getSubjectX500Principal());
+        assertEquals("device-1.example", device.getSubjectAlternativeNames().iterator().next().get(1));
         Pki.pkixValidate(device, target.ca());
 
-        assertTrue(output.contains(work.resolve("device-1-renewed.pem") + ": OK"), () -> "the renewed certificate did not verify:\n" + output);
-        X509Certificate renewed = Pki.readCertificate(work.resolve("device-1-renewed.pem"));
+        assertTrue(output.contains("renewed.pem: OK"), () -> "the renewed certificate did not verify:\n" + output);
+        X509Certificate renewed = Pki.readCertificate(work.resolve("renewed.pem"));
         assertEquals(device.getSubjectX500Principal(), renewed.getSubjectX500Principal());
         assertArrayEquals(device.getPublicKey().getEncoded(), renewed.getPublicKey().getEncoded(), "curl renewed with the same key");
         assertFalse(device.getSerialNumber().equals(renewed.getSerialNumber()), "a renewal is a new certificate");
+    }
+
+    /** Every line between the script's README markers must stand in README.md as it is. */
+    private static void assertReadmeShowsTheScriptVerbatim(Path script) throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8);
+        List<String> flow = lines.subList(lines.indexOf("# BEGIN README") + 1, lines.indexOf("# END README"));
+        assertFalse(flow.isEmpty());
+        for (String line : flow) {
+            assertTrue(readme.contains(line + "\n"), () -> "README.md no longer shows the tested command line: " + line);
+        }
     }
 
     // ---- helpers shared by the subclasses ------------------------------------------------------------
