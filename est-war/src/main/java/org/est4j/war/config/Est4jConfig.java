@@ -19,6 +19,8 @@ import javax.security.auth.x500.X500Principal;
 
 import org.est4j.jaxrs.EstEndpointConfig;
 import org.est4j.jaxrs.policy.Labels;
+import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
+import org.est4j.jaxrs.proxy.ProxyConfig;
 
 /**
  * The validated content of {@code EST_HOME/est4j.properties}. Every key is documented in
@@ -31,9 +33,11 @@ import org.est4j.jaxrs.policy.Labels;
  * @param basicRealm       realm of the HTTP Basic challenge
  * @param usersFile        the HTTP user store, relative to EST_HOME unless absolute
  * @param maxRequestBytes  request body limit
+ * @param proxy            the {@code proxy.*} keys for the client-certificate forwarding filter
+ *                         (validated by {@link ProxyConfig})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
-                          String basicRealm, String usersFile, int maxRequestBytes) {
+                          String basicRealm, String usersFile, int maxRequestBytes, Map<String, String> proxy) {
 
     public static final String DEFAULT_CA = "default";
     public static final String FILE_NAME = "est4j.properties";
@@ -52,6 +56,12 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         cas = Map.copyOf(cas);
         labels = Map.copyOf(labels);
         trustAnchorFiles = List.copyOf(trustAnchorFiles);
+        proxy = Map.copyOf(proxy);
+    }
+
+    /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
+    public ProxyConfig proxyConfig() {
+        return ProxyConfig.enabled(proxy) ? ProxyConfig.parse(proxy) : null;
     }
 
     /** Reads and validates {@code file}; a missing file means all defaults. */
@@ -80,13 +90,16 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         String realm = "est4j";
         String users = "users.properties";
         int maxRequestBytes = EstEndpointConfig.DEFAULT_MAX_REQUEST_BYTES;
+        Map<String, String> proxy = new LinkedHashMap<>();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
             Matcher ca = CA_KEY.matcher(key);
             Matcher label = LABEL_KEY.matcher(key);
-            if (ca.matches()) {
+            if (key.startsWith(ProxyConfig.PREFIX)) {
+                proxy.put(key, value);
+            } else if (ca.matches()) {
                 caKeys.computeIfAbsent(ca.group(1), n -> new LinkedHashMap<>()).put(ca.group(2), value);
             } else if (label.matches()) {
                 if (!Labels.isValid(label.group(1))) {
@@ -122,7 +135,19 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 throw bad(source, "label." + label + ".ca", caName, "the name of a configured CA (" + String.join(", ", cas.keySet()) + ")");
             }
         });
-        return new Est4jConfig(cas, labels, anchors, realm, users, maxRequestBytes);
+        try {
+            ProxyConfig.parse(ProxyConfig.enabled(proxy) ? proxy : withAnyFormat(proxy));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
+        return new Est4jConfig(cas, labels, anchors, realm, users, maxRequestBytes, proxy);
+    }
+
+    /** Lets inert proxy keys (no trusted address yet) be checked for typos without demanding a format. */
+    private static Map<String, String> withAnyFormat(Map<String, String> proxy) {
+        Map<String, String> copy = new LinkedHashMap<>(proxy);
+        copy.putIfAbsent("proxy.client-cert.format", ForwardedCertificateFormat.NGINX.configName());
+        return copy;
     }
 
     private static CaSettings caSettings(String source, String name, Map<String, String> keys) {

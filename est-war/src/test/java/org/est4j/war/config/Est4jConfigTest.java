@@ -37,6 +37,18 @@ class Est4jConfigTest {
         assertEquals(List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1", "1.2.3.4"), c.cas().get("iot").extendedKeyUsages());
     }
 
+    @Test
+    void proxyKeysAreCollectedAndTheFilterIsOffWithoutTrustedAddresses() {
+        assertEquals(null, Est4jConfig.parse(Map.of("proxy.client-cert.format", "nginx"), "f").proxyConfig());
+        Est4jConfig c = Est4jConfig.parse(Map.of("proxy.trusted-addresses", "10.0.0.0/8", "proxy.client-cert.format", "apache",
+                "proxy.client-cert.chain-header", "X-SSL-Client-Cert-Chain-"), "f");
+        assertEquals("apache", c.proxyConfig().format().configName());
+        assertTrue(c.proxyConfig().isTrustedPeer("10.1.2.3", 8080));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Est4jConfig.parse(Map.of("proxy.trusted-addresses", "10.0.0.0/8"), "est4j.properties"));
+        assertTrue(e.getMessage().contains("proxy.client-cert.format"), e.getMessage());
+    }
+
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource(delimiter = '|', value = {
             "ca.default.key-algorithm | DSA        | EC-P256",
@@ -50,6 +62,8 @@ class Est4jConfigTest {
             "auth.basic-realm         | a\"b       | realm",
             "limits.max-request-bytes | 10         | whole number",
             "limit.max-request-bytes  | 100000     | unknown key",
+            "proxy.trusted            | 127.0.0.1  | unknown key",
+            "proxy.local-ports        | http       | port number",
     })
     void invalidValuesNameTheKey(String key, String value, String hint) {
         ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of(key, value), "est4j.properties"));
