@@ -83,7 +83,8 @@ public class EstResource {
 
     /** Sends the reply's headers as the exact strings it holds (see {@link EstMediaTypes}). */
     static Response toResponse(EstReply reply) {
-        Response.ResponseBuilder builder = Response.status(reply.status()).entity(reply.body());
+        // No entity for an empty body: JAX-RS would label even zero bytes application/octet-stream.
+        Response.ResponseBuilder builder = Response.status(reply.status()).entity(reply.body().length == 0 ? null : reply.body());
         reply.headers().forEach(builder::header);
         return builder.build();
     }

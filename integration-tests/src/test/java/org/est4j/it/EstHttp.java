@@ -27,6 +27,7 @@ final class EstHttp {
     private final URI base;
     private final HttpClient client;
     private String authorization;
+    private final java.util.Map<String, String> extraHeaders = new java.util.LinkedHashMap<>();
 
     EstHttp(URI base, SSLContext tls) {
         this.base = base;
@@ -40,6 +41,12 @@ final class EstHttp {
     /** Sends {@code Authorization: Basic ...} with every following request. */
     EstHttp basic(String user, String password) {
         this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** Sends this header with every following request (e.g. a forged proxy header). */
+    EstHttp header(String name, String value) {
+        extraHeaders.put(name, value);
         return this;
     }
 
@@ -65,6 +72,7 @@ final class EstHttp {
         if (authorization != null) {
             builder.header("Authorization", authorization);
         }
+        extraHeaders.forEach(builder::header);
         return builder;
     }
 

@@ -160,7 +160,7 @@ public class ClientCertificateFilter extends GenericFilter {
                     spoofLogged.put(peer, now);
                     LOG.log(Level.WARNING, "ignored forwarded header {0} from untrusted peer {1} on port {2} "
                             + "(not in proxy.trusted-addresses/local-ports; logged once a minute per peer)",
-                            name, peer, request.getLocalPort());
+                            name, peer, Integer.toString(request.getLocalPort()));
                 }
                 return;
             }

@@ -1,0 +1,48 @@
+package org.est4j.it;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** est4j behind nginx 1.22 with docs/proxies/nginx.conf ($ssl_client_escaped_cert). */
+class NginxProxyTest extends BehindProxyScenarios {
+
+    private static ProxyProcess proxy;
+
+    @Deployment(testable = false)
+    static WebArchive est4j() {
+        configure("nginx");
+        return EstTarget.rootWar();
+    }
+
+    @BeforeAll
+    static void startNginx() throws Exception {
+        proxy = startProxy(ProxyProcess.Kind.NGINX);
+    }
+
+    @AfterAll
+    static void stopNginx() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        restore();
+    }
+
+    @Override
+    ProxyProcess proxy() {
+        return proxy;
+    }
+
+    @Override
+    String forgedHeaderValue(X509Certificate certificate) throws Exception {
+        String pem = "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        return URLEncoder.encode(pem, StandardCharsets.US_ASCII).replace("+", "%20");
+    }
+}
