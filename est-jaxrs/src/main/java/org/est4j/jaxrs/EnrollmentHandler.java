@@ -93,8 +93,9 @@ public final class EnrollmentHandler {
         Pending pending = (Pending) result;
         long seconds = pending.retryAfterSeconds();
         LOG.log(Level.INFO, "{0}: pending for client {1}, retry after {2} s", operation, client.remoteAddress(), seconds);
-        return EstReply.text(202, "the request is pending approval; repeat it after " + seconds + " seconds",
-                Map.of("Retry-After", Long.toString(seconds)));
+        // RFC 7030 section 4.2.3: 202 + Retry-After, and no body: BouncyCastle's client (1.87) closes a 202
+        // unread and fails on any body it did not consume.
+        return EstReply.empty(202, Map.of("Retry-After", Long.toString(seconds)));
     }
 
     private static String hex(BigInteger serial) {

@@ -232,6 +232,8 @@ class EnrollmentHandlerTest {
         EstReply reply = enroll(http("application/pkcs10", basic("est", PASSWORD), body), body);
         assertEquals(202, reply.status());
         assertEquals("90", reply.headers().get("Retry-After"));
+        assertEquals("0", reply.headers().get("Content-Length"));
+        assertEquals(0, reply.body().length);
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

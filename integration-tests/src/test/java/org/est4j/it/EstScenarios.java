@@ -401,6 +401,11 @@ abstract class EstScenarios {
 
     /** HTTP Basic sent with the first request, as curl -u does; BouncyCastle's HttpAuth waits for a 401 challenge. */
     ESTAuth preemptiveBasic() {
+        return preemptiveBasicFor(target);
+    }
+
+    /** HTTP Basic sent with the first request (no 401 round trip), as many device clients do. */
+    static ESTAuth preemptiveBasicFor(EstTarget target) {
         String token = Base64.getEncoder().encodeToString((target.user() + ":" + target.password()).getBytes(StandardCharsets.UTF_8));
         return request -> request.setHeader("Authorization", "Basic " + token);
     }
