@@ -246,6 +246,13 @@ public final class EstHome implements Closeable {
             }
             users.put(name, hash);
         }
+        for (Map.Entry<String, String> e : config.users().entrySet()) {
+            if (users.containsKey(e.getKey())) {
+                throw new ConfigException(Est4jConfig.FILE_NAME + ": 'user." + e.getKey() + "' is also defined in " + file
+                        + "; define each user once");
+            }
+            users.put(e.getKey(), e.getValue());
+        }
         return users;
     }
 
@@ -282,6 +289,9 @@ public final class EstHome implements Closeable {
                 # PEM files with the CAs whose certificates may authenticate EST clients over TLS
                 # (default: every local CA certificate). Relative paths are relative to this directory.
                 #client-auth.trust-anchors = ca.pem, manufacturer-ca.pem
+
+                # HTTP Basic users, in addition to users.properties: name = Argon2id PHC hash (never a password)
+                #user.router-provisioning = $argon2id$v=19$m=19456,t=2,p=1$...$...
 
                 #auth.basic-realm = est4j
                 #auth.users-file = users.properties

@@ -77,6 +77,20 @@ class EstHomeTest {
     }
 
     @Test
+    void usersFromTheConfigurationFileJoinTheUsersFile() throws Exception {
+        String hash = org.est4j.jaxrs.auth.PasswordHashes.hash("router-pw".toCharArray());
+        Files.writeString(dir.resolve("est4j.properties"), "user.router = " + hash + "\n");
+        try (EstHome home = EstHome.open(dir)) {
+            HashedCredentialStore store = new HashedCredentialStore(home.users());
+            assertTrue(store.verify("router", "router-pw".toCharArray()));
+            assertTrue(home.users().containsKey("est"));
+        }
+        Files.writeString(dir.resolve("est4j.properties"), "user.est = " + hash + "\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> EstHome.open(dir));
+        assertTrue(e.getMessage().contains("user.est"), e.getMessage());
+    }
+
+    @Test
     void aBadConfigurationStopsStartNamingTheKey() throws Exception {
         Files.writeString(dir.resolve("est4j.properties"), "ca.default.key-algorithm = DSA\n");
         ConfigException e = assertThrows(ConfigException.class, () -> EstHome.open(dir));

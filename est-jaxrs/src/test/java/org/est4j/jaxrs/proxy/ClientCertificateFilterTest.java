@@ -174,6 +174,64 @@ class ClientCertificateFilterTest {
     }
 
     @Test
+    void theSameKeysWorkAsWebXmlInitParams() throws Exception {
+        Map<String, String> params = Map.of("proxy.trusted-addresses", "127.0.0.1", "proxy.client-cert.format", "rfc9440");
+        ClientCertificateFilter f = new ClientCertificateFilter();
+        f.init(new jakarta.servlet.FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "est4j-client-certificate";
+            }
+
+            @Override
+            public jakarta.servlet.ServletContext getServletContext() {
+                return null;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return params.get(name);
+            }
+
+            @Override
+            public java.util.Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(params.keySet());
+            }
+        });
+        Servlets.Request request = new Servlets.Request().header("Client-Cert", Captured.sfBinary(CLIENT));
+        request.localPort = 9999; // no local-ports restriction configured
+        run(f, request);
+        assertArrayEquals(new X509Certificate[] {CLIENT}, attribute(downstream));
+    }
+
+    @Test
+    void aBadInitParamFailsTheFilterStartNamingTheKey() {
+        ClientCertificateFilter f = new ClientCertificateFilter();
+        jakarta.servlet.ServletException e = assertThrows(jakarta.servlet.ServletException.class, () -> f.init(new jakarta.servlet.FilterConfig() {
+            @Override
+            public String getFilterName() {
+                return "f";
+            }
+
+            @Override
+            public jakarta.servlet.ServletContext getServletContext() {
+                return null;
+            }
+
+            @Override
+            public String getInitParameter(String name) {
+                return "proxy.trusted-addresses".equals(name) ? "not-an-address" : "nginx";
+            }
+
+            @Override
+            public java.util.Enumeration<String> getInitParameterNames() {
+                return Collections.enumeration(List.of("proxy.trusted-addresses", "proxy.client-cert.format"));
+            }
+        }));
+        assertTrue(e.getMessage().contains("proxy.trusted-addresses"), e.getMessage());
+    }
+
+    @Test
     void configurationErrorsNameTheKey() {
         IllegalArgumentException noFormat = assertThrows(IllegalArgumentException.class,
                 () -> ProxyConfig.parse(Map.of("proxy.trusted-addresses", "127.0.0.1")));

@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 
 import org.est4j.jaxrs.EstEndpointConfig;
+import org.est4j.jaxrs.auth.PasswordHashes;
 import org.est4j.jaxrs.policy.Labels;
 import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
 import org.est4j.jaxrs.proxy.ProxyConfig;
@@ -32,18 +33,22 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param trustAnchorFiles PEM files with client trust anchors; empty means "every local CA certificate"
  * @param basicRealm       realm of the HTTP Basic challenge
  * @param usersFile        the HTTP user store, relative to EST_HOME unless absolute
+ * @param users            HTTP users declared in this file ({@code user.<name> = <Argon2id PHC hash>}), in
+ *                         addition to those of {@code usersFile}
  * @param maxRequestBytes  request body limit
  * @param proxy            the {@code proxy.*} keys for the client-certificate forwarding filter
  *                         (validated by {@link ProxyConfig})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
-                          String basicRealm, String usersFile, int maxRequestBytes, Map<String, String> proxy) {
+                          String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
+                          Map<String, String> proxy) {
 
     public static final String DEFAULT_CA = "default";
     public static final String FILE_NAME = "est4j.properties";
 
     private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z-]+)");
     private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.ca");
+    private static final Pattern USER_KEY = Pattern.compile("user\\.(.+)");
     private static final Map<String, String> EKU_NAMES = Map.of(
             "clientAuth", "1.3.6.1.5.5.7.3.2",
             "serverAuth", "1.3.6.1.5.5.7.3.1",
@@ -57,6 +62,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         labels = Map.copyOf(labels);
         trustAnchorFiles = List.copyOf(trustAnchorFiles);
         proxy = Map.copyOf(proxy);
+        users = Map.copyOf(users);
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -88,17 +94,24 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         Map<String, String> labels = new LinkedHashMap<>();
         List<String> anchors = List.of();
         String realm = "est4j";
-        String users = "users.properties";
+        String usersFile = "users.properties";
         int maxRequestBytes = EstEndpointConfig.DEFAULT_MAX_REQUEST_BYTES;
         Map<String, String> proxy = new LinkedHashMap<>();
+        Map<String, String> users = new LinkedHashMap<>();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
             String value = e.getValue();
             Matcher ca = CA_KEY.matcher(key);
             Matcher label = LABEL_KEY.matcher(key);
+            Matcher user = USER_KEY.matcher(key);
             if (key.startsWith(ProxyConfig.PREFIX)) {
                 proxy.put(key, value);
+            } else if (user.matches()) {
+                if (!PasswordHashes.isWellFormed(value)) {
+                    throw bad(source, key, "(hidden)", "an Argon2id PHC hash ($argon2id$v=19$m=...,t=...,p=...$salt$hash), never a password");
+                }
+                users.put(user.group(1), value);
             } else if (ca.matches()) {
                 caKeys.computeIfAbsent(ca.group(1), n -> new LinkedHashMap<>()).put(ca.group(2), value);
             } else if (label.matches()) {
@@ -120,7 +133,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                         if (value.isEmpty()) {
                             throw bad(source, key, value, "a file name");
                         }
-                        users = value;
+                        usersFile = value;
                     }
                     case "limits.max-request-bytes" -> maxRequestBytes = intIn(source, key, value, 1024, 16 * 1024 * 1024);
                     default -> throw new ConfigException(source + ": unknown key '" + key + "' (see docs/configuration.md)");
@@ -140,7 +153,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
-        return new Est4jConfig(cas, labels, anchors, realm, users, maxRequestBytes, proxy);
+        return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy);
     }
 
     /** Lets inert proxy keys (no trusted address yet) be checked for typos without demanding a format. */

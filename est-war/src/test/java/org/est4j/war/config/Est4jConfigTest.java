@@ -1,6 +1,7 @@
 package org.est4j.war.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,6 +48,17 @@ class Est4jConfigTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Est4jConfig.parse(Map.of("proxy.trusted-addresses", "10.0.0.0/8"), "est4j.properties"));
         assertTrue(e.getMessage().contains("proxy.client-cert.format"), e.getMessage());
+    }
+
+    @Test
+    void usersMayBeDeclaredAsHashesButNeverAsPasswords() {
+        String hash = org.est4j.jaxrs.auth.PasswordHashes.hash("pw".toCharArray());
+        assertEquals(Map.of("router-provisioning", hash),
+                Est4jConfig.parse(Map.of("user.router-provisioning", hash), "f").users());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Est4jConfig.parse(Map.of("user.alice", "s3cret-password"), "est4j.properties"));
+        assertTrue(e.getMessage().contains("user.alice"), e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret-password"), "a password typed into the file is never echoed");
     }
 
     @ParameterizedTest(name = "{0} = {1}")
