@@ -38,7 +38,7 @@ import org.est4j.war.localca.LocalCa;
  * store and the HTTP users.
  *
  * <p>Location: the environment variable {@code EST_HOME}, else the system property {@code est.home},
- * else {@code ~/.est4j}. {@link #open} creates what is missing (first start) and is otherwise
+ * else on WildFly {@code ${jboss.server.data.dir}/est4j}, else {@code ~/.est4j}. {@link #open} creates what is missing (first start) and is otherwise
  * read-only, so it is safe to run before every start; both the WAR and {@link EstHomeInit} call it.
  */
 public final class EstHome implements Closeable {
@@ -74,6 +74,11 @@ public final class EstHome implements Closeable {
         String prop = System.getProperty("est.home");
         if (prop != null && !prop.isBlank()) {
             return Path.of(prop).toAbsolutePath().normalize();
+        }
+        String wildflyData = System.getProperty("jboss.server.data.dir");
+        if (wildflyData != null && !wildflyData.isBlank()) {
+            // WildFly: next to the server's other persistent data, as its operators expect
+            return Path.of(wildflyData, "est4j").toAbsolutePath().normalize();
         }
         return Path.of(System.getProperty("user.home"), ".est4j").toAbsolutePath().normalize();
     }

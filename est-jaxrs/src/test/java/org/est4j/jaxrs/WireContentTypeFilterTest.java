@@ -1,0 +1,22 @@
+package org.est4j.jaxrs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WireContentTypeFilterTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "application/pkcs7-mime;smime-type=certs-only      | application/pkcs7-mime; smime-type=certs-only",
+            "application/pkcs7-mime; smime-type=certs-only     | application/pkcs7-mime; smime-type=certs-only",
+            "Application/PKCS7-MIME ;  smime-type=certs-only   | application/pkcs7-mime; smime-type=certs-only",
+            "application/pkcs7-mime                            | application/pkcs7-mime",
+            "text/plain;charset=utf-8                          | text/plain;charset=utf-8",
+            "application/pkcs7-mime;smime-type=CMC-response    | application/pkcs7-mime;smime-type=CMC-response",
+    })
+    void restoresTheCanonicalSpellingOfEstTypesOnly(String sent, String onTheWire) {
+        assertEquals(onTheWire, WireContentTypeFilter.canonical(sent));
+    }
+}
