@@ -171,6 +171,35 @@ public final class EstHome implements Closeable {
         SecureFiles.write(key, Pem.privateKey(pair.getPrivate()), SecureFiles.OWNER_ONLY);
         SecureFiles.write(cert, Pem.certificates(List.of(server, ca.certificate())), SecureFiles.READABLE);
         created(cert, "HTTPS server certificate (serverAuth + id-kp-cmcRA) and its key " + key.getFileName());
+        writeWildflyKeyStore(dir, pair, List.of(server, ca.certificate()));
+    }
+
+    /**
+     * WildFly's Elytron reads key stores, not PEM: the same server key and chain as {@code tls-server.p12}
+     * with a generated password, and {@code wildfly-tls.cli}, the Elytron commands with that password and
+     * this directory filled in (both 0600).
+     */
+    private static void writeWildflyKeyStore(Path dir, KeyPair pair, List<X509Certificate> chain) throws IOException {
+        char[] password = randomPassword(24);
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("est4j", pair.getPrivate(), password, chain.toArray(X509Certificate[]::new));
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ks.store(out, password);
+            SecureFiles.write(dir.resolve("tls-server.p12"), out.toByteArray(), SecureFiles.OWNER_ONLY);
+            String template;
+            try (var in = EstHome.class.getResourceAsStream("wildfly-tls.cli")) {
+                template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            SecureFiles.write(dir.resolve("wildfly-tls.cli"), template.replace("@EST_HOME@", dir.toAbsolutePath().toString())
+                    .replace("@TLS_PASSWORD@", new String(password)).getBytes(StandardCharsets.UTF_8), SecureFiles.OWNER_ONLY);
+            created(dir.resolve("wildfly-tls.cli"), "WildFly Elytron TLS commands and their key store tls-server.p12");
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot write tls-server.p12: " + e.getMessage(), e);
+        } finally {
+            java.util.Arrays.fill(password, '\0');
+        }
     }
 
     private static String hostName() {
