@@ -42,6 +42,11 @@ class EstHomeTest {
             server.get(0).verify(ca.getPublicKey());
 
             assertEquals("rw-------", mode("tls-server-key.pem"));
+            assertEquals("rw-------", mode("tls-server.p12"));
+            assertEquals("rw-------", mode("wildfly-tls.cli"));
+            String cli = Files.readString(dir.resolve("wildfly-tls.cli"));
+            assertFalse(cli.contains("@EST_HOME@") || cli.contains("@TLS_PASSWORD@"), "placeholders filled in");
+            assertTrue(cli.contains(dir.toAbsolutePath() + "/tls-server.p12"));
             assertEquals("rw-------", mode("initial-credentials"));
             assertEquals("rw-------", mode("users.properties"));
 
@@ -88,6 +93,33 @@ class EstHomeTest {
         Files.writeString(dir.resolve("est4j.properties"), "user.est = " + hash + "\n");
         ConfigException e = assertThrows(ConfigException.class, () -> EstHome.open(dir));
         assertTrue(e.getMessage().contains("user.est"), e.getMessage());
+    }
+
+    @Test
+    void theDataDirectoryIsEstHomeThenEstDotHomeThenWildflysDataDirThenTheUsersHome() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("EST_HOME") == null, "EST_HOME is set in this environment");
+        String estHome = System.getProperty("est.home");
+        String wildfly = System.getProperty("jboss.server.data.dir");
+        try {
+            System.setProperty("est.home", "/srv/est");
+            System.setProperty("jboss.server.data.dir", "/opt/wildfly/standalone/data");
+            assertEquals(Path.of("/srv/est"), EstHome.location());
+            System.clearProperty("est.home");
+            assertEquals(Path.of("/opt/wildfly/standalone/data/est4j"), EstHome.location());
+            System.clearProperty("jboss.server.data.dir");
+            assertEquals(Path.of(System.getProperty("user.home"), ".est4j").toAbsolutePath(), EstHome.location());
+        } finally {
+            restore("est.home", estHome);
+            restore("jboss.server.data.dir", wildfly);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
     }
 
     @Test

@@ -25,6 +25,19 @@ class WildflyTest extends EstScenarios {
         return EstTarget.rootWar();
     }
 
+    /** The Elytron commands the build applied (est4j's template) stand in README.md line by line. */
+    @Test
+    void readmeShowsTheElytronCommandsTheTestsApplied() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+        java.util.List<String> template = java.nio.file.Files.readAllLines(java.nio.file.Path.of(
+                "..", "est-war", "src", "main", "resources", "org", "est4j", "war", "wildfly-tls.cli"));
+        for (String line : template) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                assertTrue(readme.contains(line + "\n"), () -> "README.md no longer shows the Elytron command: " + line);
+            }
+        }
+    }
+
     /** Elytron's trust manager checks the client certificate against client-truststore.p12 during the handshake. */
     @Test
     void selfSignedClientCertificateFailsTheTlsHandshake() throws Exception {
