@@ -164,6 +164,17 @@ abstract class EstScenarios {
         assertIssued(certs.get(0), csr, keys, "bc-enroll-2.example.org");
     }
 
+    /** Some device clients send {@code Accept: text/plain} or other types: est4j answers with its own type anyway. */
+    @Test
+    void unusualAcceptHeadersStillGetTheCertificate() throws Exception {
+        for (String accept : new String[] {"text/plain", "application/pkcs7-mime; smime-type=certs-only", "*/*", "application/json"}) {
+            EstHttp.Reply reply = withPassword().header("Accept", accept)
+                    .postCsr("simpleenroll", Pki.csr(Pki.p256(), "CN=accept-test").getEncoded());
+            assertEquals(200, reply.status(), () -> "Accept: " + accept + " -> " + reply);
+            assertEquals(CERTS_ONLY, reply.requiredHeader("Content-Type"), () -> "Accept: " + accept);
+        }
+    }
+
     @Test
     void enrollWithoutCredentialsIs401WithBasicChallenge() throws Exception {
         EstHttp.Reply reply = anonymous().postCsr("simpleenroll", Pki.csr(Pki.p256(), "CN=no-auth").getEncoded());
