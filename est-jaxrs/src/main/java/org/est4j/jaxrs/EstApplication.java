@@ -14,7 +14,7 @@ public class EstApplication extends Application {
 
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(EstResource.class, EstExceptionMapper.class);
+        return Set.of(EstResource.class, EstExceptionMapper.class, OperationNameFilter.class);
     }
 
     @Override

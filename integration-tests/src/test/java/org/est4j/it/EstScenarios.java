@@ -164,6 +164,28 @@ abstract class EstScenarios {
         assertIssued(certs.get(0), csr, keys, "bc-enroll-2.example.org");
     }
 
+    /** draft-ietf-pkix-est-02 clients use mixed-case operation names and application/x-est-pkcs10. */
+    @Test
+    void draft02OperationNamesAndMediaTypeWork() throws Exception {
+        EstHttp.Reply cacerts = anonymous().get("CACerts");
+        assertEquals(200, cacerts.status(), cacerts::toString);
+        assertEquals(List.of(target.ca()), Pki.certsOnly(cacerts.base64Body()));
+
+        EstHttp.Reply enrolled = withPassword().post("simpleEnroll", "application/x-est-pkcs10",
+                Base64.getMimeEncoder().encode(Pki.csr(Pki.p256(), "CN=draft-02-device").getEncoded()));
+        assertEquals(200, enrolled.status(), enrolled::toString);
+        assertEquals(CERTS_ONLY, enrolled.requiredHeader("Content-Type"));
+    }
+
+    @Test
+    void operationsNotOfferedYetAre501NotFound() throws Exception {
+        for (String operation : new String[] {"serverkeygen", "fullcmc", "serverKeyGen"}) {
+            EstHttp.Reply reply = withPassword().post(operation, "application/pkcs10", new byte[] {'A'});
+            assertEquals(501, reply.status(), reply::toString);
+            assertOneLineText(reply);
+        }
+    }
+
     /** Some device clients send {@code Accept: text/plain} or other types: est4j answers with its own type anyway. */
     @Test
     void unusualAcceptHeadersStillGetTheCertificate() throws Exception {

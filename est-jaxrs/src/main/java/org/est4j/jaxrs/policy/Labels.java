@@ -1,9 +1,12 @@
 package org.est4j.jaxrs.policy;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.est4j.jaxrs.EstProtocolException;
 
@@ -16,9 +19,13 @@ public final class Labels {
 
     private static final Pattern SYNTAX = Pattern.compile("[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,63}");
 
-    /** Operation path segments of RFC 7030, RFC 8295 and draft-02, which a label must not equal (any case). */
-    private static final Set<String> OPERATIONS = Set.of("cacerts", "simpleenroll", "simplereenroll", "fullcmc",
-            "serverkeygen", "csrattrs", "pal", "eecerts", "crls", "symmetrickeys", "firmware", "tamp", "return");
+    /** The operation path segments of RFC 7030 (draft-02 spelled them in mixed case). */
+    public static final List<String> RFC7030_OPERATIONS = List.of("cacerts", "simpleenroll", "simplereenroll", "fullcmc",
+            "serverkeygen", "csrattrs");
+
+    /** Operation path segments of RFC 7030 and RFC 8295, which a label must not equal (any case). */
+    private static final Set<String> OPERATIONS = Stream.concat(RFC7030_OPERATIONS.stream(),
+            Stream.of("pal", "eecerts", "crls", "symmetrickeys", "firmware", "tamp", "return")).collect(Collectors.toUnmodifiableSet());
 
     private Labels() {
     }
