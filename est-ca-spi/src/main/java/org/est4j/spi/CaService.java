@@ -1,5 +1,7 @@
 package org.est4j.spi;
 
+import java.util.Optional;
+
 /**
  * A certification authority as est4j sees it: implement this once for your CA.
  *
@@ -66,5 +68,14 @@ public interface CaService {
      */
     default EnrollmentResult reenroll(ReenrollmentRequest request) throws CaException {
         return enroll(request.asEnrollment());
+    }
+
+    /**
+     * {@code GET /csrattrs} (RFC 7030 section 4.5): what the client should put in its request, possibly
+     * depending on who asks. The default asks for nothing, which est4j answers with HTTP 204 as the RFC
+     * allows.
+     */
+    default Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) throws CaException {
+        return Optional.empty();
     }
 }

@@ -12,6 +12,7 @@ import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.codec.Base64Transfer;
 import org.est4j.jaxrs.codec.BoundedBody;
 import org.est4j.jaxrs.codec.CertsOnlyEncoder;
+import org.est4j.jaxrs.codec.CsrAttrsEncoder;
 import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.DecodedCsr;
 import org.est4j.jaxrs.policy.ReenrollPolicy;
@@ -20,6 +21,8 @@ import org.est4j.spi.CaCertificates;
 import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaService;
+import org.est4j.spi.CsrAttributes;
+import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.EnrollmentRequest;
 import org.est4j.spi.EnrollmentResult;
 import org.est4j.spi.Issued;
@@ -51,6 +54,18 @@ public final class EnrollmentHandler {
         CaCertificates certificates = ca.caCertificates(
                 new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
         return EstReply.base64(200, EstMediaTypes.PKCS7_MIME, CertsOnlyEncoder.encode(certificates.certificates()));
+    }
+
+    /**
+     * {@code GET /csrattrs} (RFC 7030 section 4.5): no authentication is demanded; a validated TLS client
+     * certificate is passed on so the CA may answer per client. Nothing to ask for is 204.
+     */
+    public EstReply csrAttributes(Optional<String> label, HttpRequestInfo http) throws CaException {
+        Optional<CsrAttributes> attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(http)));
+        if (attributes.isEmpty() || attributes.get().items().isEmpty()) {
+            return EstReply.empty(204, Map.of());
+        }
+        return EstReply.base64(200, EstMediaTypes.CSRATTRS, CsrAttrsEncoder.encode(attributes.get()));
     }
 
     /** {@code POST /simpleenroll}. */

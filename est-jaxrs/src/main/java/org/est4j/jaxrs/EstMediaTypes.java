@@ -15,6 +15,8 @@ public final class EstMediaTypes {
     public static final String PKCS7_MIME = "application/pkcs7-mime";
     /** Enrollment responses (RFC 7030 section 4.2.3). */
     public static final String PKCS7_CERTS_ONLY = "application/pkcs7-mime; smime-type=certs-only";
+    /** {@code /csrattrs} response (RFC 7030 section 4.5.2). */
+    public static final String CSRATTRS = "application/csrattrs";
     /** Enrollment requests (RFC 7030 section 4.2.1). */
     public static final String PKCS10 = "application/pkcs10";
     /** Enrollment requests of draft-ietf-pkix-est-02, which older clients still send. */

@@ -56,6 +56,18 @@ public class EstResource {
         return toResponse(handler.caCertificates(Labels.require(label), request.getRemoteAddr()));
     }
 
+    @GET
+    @Path("csrattrs")
+    public Response csrAttributes(@Context HttpServletRequest request) throws CaException {
+        return toResponse(handler.csrAttributes(Optional.empty(), HttpRequestInfo.from(request)));
+    }
+
+    @GET
+    @Path("{label}/csrattrs")
+    public Response csrAttributes(@PathParam("label") String label, @Context HttpServletRequest request) throws CaException {
+        return toResponse(handler.csrAttributes(Labels.require(label), HttpRequestInfo.from(request)));
+    }
+
     @POST
     @Path("simpleenroll")
     public Response enroll(@Context HttpServletRequest request, InputStream body) throws CaException {

@@ -31,6 +31,8 @@ import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaService;
 import org.est4j.spi.CaUnavailableException;
+import org.est4j.spi.CsrAttributes;
+import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.CsrRejectedException;
 import org.est4j.spi.EnrollmentForbiddenException;
 import org.est4j.spi.EnrollmentRequest;
@@ -79,6 +81,18 @@ class EnrollmentHandlerTest {
             }
             X509Certificate cert = CA.issue(subject, request.csr().publicKey(), null, KeyPurposeId.id_kp_clientAuth);
             return new Issued(cert, List.of(CA.certificate()));
+        }
+
+        @Override
+        public Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) {
+            requests.add(request);
+            if (request.label().equals(Optional.of("iot"))) {
+                // RFC 7030 section 4.5.2's example, less the ecdsa-with-SHA384 entry
+                return Optional.of(new CsrAttributes(List.of(new CsrAttributes.Oid("1.2.840.113549.1.9.7"),
+                        new CsrAttributes.Attribute("1.2.840.10045.2.1", List.of("1.3.132.0.34")),
+                        new CsrAttributes.Attribute("1.2.840.113549.1.9.14", List.of("1.3.6.1.1.1.1.22")))));
+            }
+            return Optional.empty();
         }
 
         @Override
@@ -298,5 +312,32 @@ class EnrollmentHandlerTest {
         assertEquals(CA.certificate(), onlyCertificate(reply));
         assertNull(reply.headers().get("WWW-Authenticate"));
         assertEquals(404, errorOf(() -> handler.caCertificates(Optional.of("other"), "192.0.2.1")).status());
+    }
+
+    @Test
+    void csrAttributesAreBase64DerCsrAttrsOr204() throws Exception {
+        EstReply none = handler.csrAttributes(Optional.empty(), http(null, null, new byte[0]));
+        assertEquals(204, none.status());
+        assertEquals(0, none.body().length);
+
+        KeyPair key = TestPki.ecKey();
+        X509Certificate device = CA.issue("CN=sensor-9", key.getPublic(), null);
+        EstReply reply = handler.csrAttributes(Optional.of("iot"), http(null, null, new byte[0], device));
+        assertEquals(200, reply.status());
+        assertEquals("application/csrattrs", reply.headers().get("Content-Type"));
+        assertEquals("base64", reply.headers().get("Content-Transfer-Encoding"));
+        org.bouncycastle.est.CSRAttributesResponse parsed = new org.bouncycastle.est.CSRAttributesResponse(
+                Base64.getMimeDecoder().decode(reply.body()));
+        assertTrue(parsed.hasRequirement(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword));
+        assertTrue(parsed.isAttribute(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey));
+        assertTrue(parsed.isAttribute(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_extensionRequest));
+        assertEquals(3, parsed.getRequirements().size());
+        CsrAttributesRequest seen = (CsrAttributesRequest) ca.requests.get(1);
+        assertEquals(Optional.of(device), seen.client().certificate(), "a validated TLS certificate identifies the client");
+
+        EstReply selfSigned = handler.csrAttributes(Optional.empty(),
+                http(null, null, new byte[0], TestPki.selfSigned("CN=x", key)));
+        assertEquals(204, selfSigned.status(), "never a challenge; an invalid certificate is simply anonymous");
+        assertFalse(((CsrAttributesRequest) ca.requests.get(2)).client().isAuthenticated());
     }
 }

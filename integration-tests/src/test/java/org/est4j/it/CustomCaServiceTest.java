@@ -83,6 +83,22 @@ class CustomCaServiceTest {
     }
 
     @Test
+    void csrAttributesOfTheCaReachBouncyCastlesClient() throws Exception {
+        X509TrustManager[] trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(target.ca(), null)), null);
+        org.bouncycastle.est.CSRRequestResponse response = new JsseESTServiceBuilder(target.authority(), trust).build().getCSRAttributes();
+        assertTrue(response.hasAttributesResponse());
+        org.bouncycastle.est.CSRAttributesResponse attributes = response.getAttributesResponse();
+        assertTrue(attributes.hasRequirement(org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.pkcs_9_at_challengePassword));
+        assertTrue(attributes.isAttribute(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.id_ecPublicKey));
+        assertTrue(attributes.hasRequirement(org.bouncycastle.asn1.x9.X9ObjectIdentifiers.ecdsa_with_SHA384));
+        assertEquals(4, attributes.getRequirements().size());
+
+        EstHttp.Reply raw = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).get("csrattrs");
+        assertEquals("application/csrattrs", raw.requiredHeader("Content-Type"));
+        assertEquals("base64", raw.requiredHeader("Content-Transfer-Encoding"));
+    }
+
+    @Test
     void theCasOwnPolicyRefusalIs403WithItsReason() throws Exception {
         EstHttp.Reply reply = withPassword().postCsr("simpleenroll", Pki.csr(Pki.p256(), "CN=forbidden").getEncoded());
         assertEquals(403, reply.status(), reply::toString);

@@ -164,6 +164,15 @@ abstract class EstScenarios {
         assertIssued(certs.get(0), csr, keys, "bc-enroll-2.example.org");
     }
 
+    /** The local CA asks for nothing by default: 204, which BouncyCastle's client reads as "no attributes". */
+    @Test
+    void csrattrsWithoutConfiguredAttributesIs204() throws Exception {
+        EstHttp.Reply reply = anonymous().get("csrattrs");
+        assertEquals(204, reply.status(), reply::toString);
+        assertEquals(0, reply.body().length);
+        assertFalse(bcClient(null).getCSRAttributes().hasAttributesResponse());
+    }
+
     /** draft-ietf-pkix-est-02 clients use mixed-case operation names and application/x-est-pkcs10. */
     @Test
     void draft02OperationNamesAndMediaTypeWork() throws Exception {

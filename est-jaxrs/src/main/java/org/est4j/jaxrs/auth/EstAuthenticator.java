@@ -84,6 +84,21 @@ public final class EstAuthenticator {
                 request.remoteAddress());
     }
 
+    /**
+     * Who asks, for operations that need no authentication ({@code /csrattrs}): the client's TLS
+     * certificate if it validates, anonymous otherwise. Never challenges.
+     */
+    public AuthenticatedClient identify(HttpRequestInfo request) {
+        if (!request.tlsChain().isEmpty()) {
+            ClientCertificateValidator.Result tls = certificates.validate(request.tlsChain(), new Date());
+            if (tls.valid()) {
+                return new AuthenticatedClient(tls.chain(), Optional.empty(), Set.of(AuthenticationMethod.TLS_CLIENT_CERTIFICATE),
+                        request.remoteAddress());
+            }
+        }
+        return AuthenticatedClient.anonymous(request.remoteAddress());
+    }
+
     private EstProtocolException unauthorized(String reason) {
         return new EstProtocolException(401, reason, challenge);
     }

@@ -11,9 +11,10 @@ import java.util.List;
  * @param validityDays     lifetime of the CA certificate
  * @param certValidityDays lifetime of issued certificates
  * @param extendedKeyUsages EKU OIDs put in issued end-entity certificates
+ * @param csrAttributes    what {@code /csrattrs} asks clients of this CA for (empty: 204)
  */
 public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
-                         List<String> extendedKeyUsages) {
+                         List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes) {
     public CaSettings {
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
     }

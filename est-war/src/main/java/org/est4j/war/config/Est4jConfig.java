@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import javax.security.auth.x500.X500Principal;
 
 import org.est4j.jaxrs.EstEndpointConfig;
+import org.est4j.spi.CsrAttributes;
 import org.est4j.jaxrs.auth.PasswordHashes;
 import org.est4j.jaxrs.policy.Labels;
 import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
@@ -55,6 +56,19 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             "cmcRA", "1.3.6.1.5.5.7.3.28",
             "codeSigning", "1.3.6.1.5.5.7.3.3",
             "emailProtection", "1.3.6.1.5.5.7.3.4");
+    /** Names accepted in csr-attributes (RFC 7030 section 4.5.2's example uses these). */
+    private static final Map<String, String> OID_NAMES = Map.ofEntries(
+            Map.entry("challengePassword", "1.2.840.113549.1.9.7"),
+            Map.entry("extensionRequest", "1.2.840.113549.1.9.14"),
+            Map.entry("ecPublicKey", "1.2.840.10045.2.1"),
+            Map.entry("rsaEncryption", "1.2.840.113549.1.1.1"),
+            Map.entry("secp256r1", "1.2.840.10045.3.1.7"),
+            Map.entry("secp384r1", "1.3.132.0.34"),
+            Map.entry("ecdsa-with-SHA256", "1.2.840.10045.4.3.2"),
+            Map.entry("ecdsa-with-SHA384", "1.2.840.10045.4.3.3"),
+            Map.entry("sha256WithRSAEncryption", "1.2.840.113549.1.1.11"),
+            Map.entry("macAddress", "1.3.6.1.1.1.1.22"),
+            Map.entry("subjectAltName", "2.5.29.17"));
     private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
 
     public Est4jConfig {
@@ -170,6 +184,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         int validity = 3650;
         int certValidity = 365;
         List<String> ekus = List.of(EKU_NAMES.get("clientAuth"));
+        CsrAttributes csrAttributes = new CsrAttributes(List.of());
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -192,11 +207,50 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 case "validity-days" -> validity = intIn(source, key, value, 1, 36500);
                 case "cert-validity-days" -> certValidity = intIn(source, key, value, 1, 36500);
                 case "extended-key-usage" -> ekus = ekus(source, key, value);
+                case "csr-attributes" -> csrAttributes = csrAttributes(source, key, value);
                 default -> throw new ConfigException(source + ": unknown key '" + key
-                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage)");
+                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, csr-attributes)");
             }
         }
-        return new CaSettings(name, alg, subject, validity, certValidity, ekus);
+        return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes);
+    }
+
+    /**
+     * {@code challengePassword, ecPublicKey=secp384r1, extensionRequest=macAddress, ecdsa-with-SHA384}: comma-separated
+     * items, each an OID or {@code type=value value...}; names from {@link #OID_NAMES} or dotted OIDs.
+     */
+    private static CsrAttributes csrAttributes(String source, String key, String value) {
+        List<CsrAttributes.Item> items = new ArrayList<>();
+        try {
+            for (String raw : value.split(",")) {
+                String item = raw.strip();
+                if (item.isEmpty()) {
+                    continue;
+                }
+                int eq = item.indexOf('=');
+                if (eq < 0) {
+                    items.add(new CsrAttributes.Oid(oid(item)));
+                } else {
+                    List<String> values = new ArrayList<>();
+                    for (String v : item.substring(eq + 1).strip().split("\\s+")) {
+                        values.add(oid(v));
+                    }
+                    items.add(new CsrAttributes.Attribute(oid(item.substring(0, eq).strip()), values));
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw bad(source, key, value, "a comma list of OIDs or type=value items, with dotted OIDs or the names "
+                    + String.join(", ", new TreeSet<>(OID_NAMES.keySet())) + " (" + e.getMessage() + ")");
+        }
+        return new CsrAttributes(items);
+    }
+
+    private static String oid(String nameOrOid) {
+        String oid = OID_NAMES.getOrDefault(nameOrOid, nameOrOid);
+        if (!OID.matcher(oid).matches()) {
+            throw new IllegalArgumentException("unknown name '" + nameOrOid + "'");
+        }
+        return oid;
     }
 
     private static List<String> ekus(String source, String key, String value) {

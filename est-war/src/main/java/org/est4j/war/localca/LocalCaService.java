@@ -15,6 +15,8 @@ import org.est4j.spi.CaService;
 import org.est4j.spi.CaUnavailableException;
 import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
+import org.est4j.spi.CsrAttributes;
+import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.CsrRejectedException;
 import org.est4j.spi.EnrollmentRequest;
 import org.est4j.spi.EnrollmentResult;
@@ -58,6 +60,11 @@ public class LocalCaService implements CaService {
         } catch (IOException e) {
             throw new CaUnavailableException("the local CA cannot record the certificate right now", null, e);
         }
+    }
+
+    @Override
+    public Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) throws CaException {
+        return Optional.of(runtime.caSettings(ca(request.label()).name()).csrAttributes());
     }
 
     private LocalCa ca(Optional<String> label) throws UnknownLabelException {

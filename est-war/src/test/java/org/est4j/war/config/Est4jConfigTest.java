@@ -51,6 +51,20 @@ class Est4jConfigTest {
     }
 
     @Test
+    void csrAttributesTakeNamesAndOids() {
+        Est4jConfig c = Est4jConfig.parse(Map.of("ca.default.csr-attributes",
+                "challengePassword, ecPublicKey=secp384r1, extensionRequest=macAddress 2.5.29.17, 1.2.840.10045.4.3.3"), "f");
+        assertEquals(new org.est4j.spi.CsrAttributes(List.of(
+                new org.est4j.spi.CsrAttributes.Oid("1.2.840.113549.1.9.7"),
+                new org.est4j.spi.CsrAttributes.Attribute("1.2.840.10045.2.1", List.of("1.3.132.0.34")),
+                new org.est4j.spi.CsrAttributes.Attribute("1.2.840.113549.1.9.14", List.of("1.3.6.1.1.1.1.22", "2.5.29.17")),
+                new org.est4j.spi.CsrAttributes.Oid("1.2.840.10045.4.3.3"))), c.cas().get("default").csrAttributes());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> Est4jConfig.parse(Map.of("ca.default.csr-attributes", "challengePasword"), "f"));
+        assertTrue(e.getMessage().contains("ca.default.csr-attributes") && e.getMessage().contains("challengePasword"), e.getMessage());
+    }
+
+    @Test
     void usersMayBeDeclaredAsHashesButNeverAsPasswords() {
         String hash = org.est4j.jaxrs.auth.PasswordHashes.hash("pw".toCharArray());
         assertEquals(Map.of("router-provisioning", hash),
