@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.bouncycastle.est.EnrollmentResponse;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,9 +38,38 @@ import org.junit.jupiter.api.Test;
 abstract class BehindProxyScenarios extends EstScenarios {
 
     private static String originalConfig;
+    private static ProxyProcess proxy;
 
-    /** Writes the proxy keys for this test class; call from the {@code @Deployment} method (runs before deployment). */
-    static void configure(String format) {
+    /**
+     * The WAR, after writing this proxy's keys into est4j.properties; call from the subclass's
+     * {@code @Deployment} method, which Arquillian runs before it deploys (the WAR reads the keys at start).
+     */
+    static WebArchive deployBehind(ProxyProcess.Kind kind) {
+        configure(kind.format);
+        return EstTarget.rootWar();
+    }
+
+    /** Starts the proxy; call from the subclass's {@code @BeforeAll} (it runs after the deployment). */
+    static void startProxy(ProxyProcess.Kind kind) throws Exception {
+        if (!ProxyProcess.installed(kind)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(kind.binary + " is not installed: .ci/run installs nginx, apache2 and haproxy");
+            }
+            Assumptions.abort(kind.binary + " is not installed (apt-get install nginx apache2 haproxy)");
+        }
+        proxy = ProxyProcess.start(kind, Path.of(System.getProperty("est.home")), backendPort());
+    }
+
+    @AfterAll
+    static void stopProxyAndRestoreConfiguration() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+            proxy = null;
+        }
+        restore();
+    }
+
+    private static void configure(String format) {
         Path file = Path.of(System.getProperty("est.home"), "est4j.properties");
         try {
             originalConfig = Files.readString(file, StandardCharsets.UTF_8);
@@ -53,28 +84,15 @@ abstract class BehindProxyScenarios extends EstScenarios {
         }
     }
 
-    static void restore() throws IOException {
+    private static void restore() throws IOException {
         if (originalConfig != null) {
             Files.writeString(Path.of(System.getProperty("est.home"), "est4j.properties"), originalConfig, StandardCharsets.UTF_8);
         }
     }
 
-    static ProxyProcess startProxy(ProxyProcess.Kind kind) throws Exception {
-        if (!ProxyProcess.installed(kind)) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail(kind.binary + " is not installed: .ci/run installs nginx, apache2 and haproxy");
-            }
-            Assumptions.abort(kind.binary + " is not installed (apt-get install nginx apache2 haproxy)");
-        }
-        return ProxyProcess.start(kind, Path.of(System.getProperty("est.home")), backendPort());
-    }
-
     static int backendPort() {
         return Integer.parseInt(System.getProperty("est.it.proxy.port"));
     }
-
-    /** The proxy of the running test class. */
-    abstract ProxyProcess proxy();
 
     /** The forged header an attacker sends: the proxy's header name with a real, valid certificate in its format. */
     abstract String forgedHeaderValue(X509Certificate certificate) throws Exception;
@@ -84,7 +102,7 @@ abstract class BehindProxyScenarios extends EstScenarios {
     @BeforeEach
     void readTarget() {
         EstTarget direct = EstTarget.fromSystemProperties();
-        target = new EstTarget(direct.host(), proxy().port(), direct.estHome(), direct.ca(), direct.user(), direct.password());
+        target = new EstTarget(direct.host(), proxy.port(), direct.estHome(), direct.ca(), direct.user(), direct.password());
     }
 
     private X509Certificate enrolledCertificate(KeyPair keys, String cn) throws Exception {
@@ -96,11 +114,7 @@ abstract class BehindProxyScenarios extends EstScenarios {
 
     @Test
     void selfSignedClientCertificateReachesEst4jThroughTheProxyAndIsRefused() throws Exception {
-        KeyPair keys = Pki.p256();
-        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=proxy-self-signed");
-
-        EstHttp.Reply reply = withClientCertificate(keys, selfSigned)
-                .postCsr("simplereenroll", Pki.csr(keys, "CN=proxy-self-signed").getEncoded());
+        EstHttp.Reply reply = selfSignedAttempt("simplereenroll", false);
 
         assertEquals(401, reply.status(), reply::toString);
         assertOneLineText(reply);

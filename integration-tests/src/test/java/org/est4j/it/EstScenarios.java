@@ -413,6 +413,43 @@ abstract class EstScenarios {
         }
     }
 
+    // ---- self-signed client certificates, for the subclasses whose TLS set-up decides what happens ----------
+
+    /** Where the TLS layer judges client certificates (JSSE, Elytron): a self-signed one never gets an HTTP exchange. */
+    void assertSelfSignedClientCertificateFailsTheHandshake() throws Exception {
+        KeyPair keys = Pki.p256();
+        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=self-signed-device");
+        EstHttp client = withClientCertificate(keys, selfSigned).basic(target.user(), target.password());
+
+        IOException failure = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> client.postCsr("simpleenroll", Pki.csr(keys, "CN=self-signed-device").getEncoded()),
+                "the TLS layer must refuse a client certificate from an unknown CA");
+        assertTrue(hasCause(failure, javax.net.ssl.SSLException.class), () -> "expected a TLS failure, got " + failure);
+    }
+
+    /**
+     * Where any client certificate reaches est4j (OpenSSL optionalNoCA, a TLS terminator): a self-signed one
+     * presented to {@code operation}, with or without valid HTTP credentials.
+     */
+    EstHttp.Reply selfSignedAttempt(String operation, boolean withPassword) throws Exception {
+        KeyPair keys = Pki.p256();
+        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=self-signed-device");
+        EstHttp client = withClientCertificate(keys, selfSigned);
+        if (withPassword) {
+            client.basic(target.user(), target.password());
+        }
+        return client.postCsr(operation, Pki.csr(keys, "CN=self-signed-device").getEncoded());
+    }
+
+    static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---- helpers shared by the subclasses ------------------------------------------------------------
 
     EstHttp anonymous() throws GeneralSecurityException, IOException {

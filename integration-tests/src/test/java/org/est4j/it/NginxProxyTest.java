@@ -7,36 +7,19 @@ import java.util.Base64;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** est4j behind nginx 1.22 with docs/proxies/nginx.conf ($ssl_client_escaped_cert). */
 class NginxProxyTest extends BehindProxyScenarios {
 
-    private static ProxyProcess proxy;
-
     @Deployment(testable = false)
     static WebArchive est4j() {
-        configure("nginx");
-        return EstTarget.rootWar();
+        return deployBehind(ProxyProcess.Kind.NGINX);
     }
 
     @BeforeAll
     static void startNginx() throws Exception {
-        proxy = startProxy(ProxyProcess.Kind.NGINX);
-    }
-
-    @AfterAll
-    static void stopNginx() throws Exception {
-        if (proxy != null) {
-            proxy.close();
-        }
-        restore();
-    }
-
-    @Override
-    ProxyProcess proxy() {
-        return proxy;
+        startProxy(ProxyProcess.Kind.NGINX);
     }
 
     @Override

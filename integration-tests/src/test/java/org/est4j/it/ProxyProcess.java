@@ -18,16 +18,19 @@ import java.util.concurrent.TimeUnit;
 final class ProxyProcess implements AutoCloseable {
 
     enum Kind {
-        NGINX("nginx.conf", "/usr/sbin/nginx"),
-        APACHE("apache.conf", "/usr/sbin/apache2"),
-        HAPROXY("haproxy.cfg", "/usr/sbin/haproxy");
+        NGINX("nginx.conf", "/usr/sbin/nginx", "nginx"),
+        APACHE("apache.conf", "/usr/sbin/apache2", "apache"),
+        HAPROXY("haproxy.cfg", "/usr/sbin/haproxy", "haproxy");
 
         final String file;
         final String binary;
+        /** est4j's proxy.client-cert.format for this proxy's header */
+        final String format;
 
-        Kind(String file, String binary) {
+        Kind(String file, String binary, String format) {
             this.file = file;
             this.binary = binary;
+            this.format = format;
         }
     }
 

@@ -3,9 +3,6 @@ package org.est4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.security.KeyPair;
-import java.security.cert.X509Certificate;
-
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
@@ -24,11 +21,7 @@ class TomcatOpenSslTest extends EstScenarios {
 
     @Test
     void selfSignedClientCertificateReachesEst4jAndIsRefusedOnEnroll() throws Exception {
-        KeyPair keys = Pki.p256();
-        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=self-signed-device");
-
-        EstHttp.Reply reply = withClientCertificate(keys, selfSigned)
-                .postCsr("simpleenroll", Pki.csr(keys, "CN=self-signed-device").getEncoded());
+        EstHttp.Reply reply = selfSignedAttempt("simpleenroll", false);
 
         // est-jaxrs EstAuthenticator: the certificate fails est4j's path validation and nothing else
         // authenticates the client.
@@ -40,11 +33,7 @@ class TomcatOpenSslTest extends EstScenarios {
 
     @Test
     void selfSignedClientCertificateGetsNoCertificateOnReenroll() throws Exception {
-        KeyPair keys = Pki.p256();
-        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=self-signed-device");
-
-        EstHttp.Reply reply = withClientCertificate(keys, selfSigned)
-                .postCsr("simplereenroll", Pki.csr(keys, "CN=self-signed-device").getEncoded());
+        EstHttp.Reply reply = selfSignedAttempt("simplereenroll", false);
 
         assertEquals(401, reply.status(), reply::toString);
         assertOneLineText(reply);
@@ -53,11 +42,7 @@ class TomcatOpenSslTest extends EstScenarios {
 
     @Test
     void selfSignedClientCertificateWithValidPasswordStillCannotReenroll() throws Exception {
-        KeyPair keys = Pki.p256();
-        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=self-signed-device");
-
-        EstHttp.Reply reply = withClientCertificate(keys, selfSigned).basic(target.user(), target.password())
-                .postCsr("simplereenroll", Pki.csr(keys, "CN=self-signed-device").getEncoded());
+        EstHttp.Reply reply = selfSignedAttempt("simplereenroll", true);
 
         // Basic authenticates the client, but the unvalidated certificate is not "the certificate being renewed".
         assertEquals(403, reply.status(), reply::toString);
