@@ -16,7 +16,6 @@ import java.util.List;
 
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.util.io.pem.PemObject;
@@ -55,10 +54,9 @@ public final class Pem {
     public static List<X509Certificate> readCertificates(Path file) throws IOException {
         List<X509Certificate> out = new ArrayList<>();
         try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
-            JcaX509CertificateConverter converter = new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER);
             for (Object o; (o = parser.readObject()) != null; ) {
                 if (o instanceof X509CertificateHolder holder) {
-                    out.add(toJdk(converter.getCertificate(holder)));
+                    out.add(toJdk(holder));
                 }
             }
         } catch (GeneralSecurityException e) {
@@ -80,9 +78,13 @@ public final class Pem {
         }
     }
 
-    /** The same certificate as a JDK object, so CA implementations and PKIX see the usual provider's type. */
-    static X509Certificate toJdk(X509Certificate c) throws GeneralSecurityException {
-        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(c.getEncoded()));
+    /** A BouncyCastle certificate as a JDK object, so CA implementations and PKIX see the usual provider's type. */
+    public static X509Certificate toJdk(X509CertificateHolder holder) throws GeneralSecurityException {
+        try {
+            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+        } catch (IOException e) {
+            throw new java.security.cert.CertificateEncodingException(e.getMessage());
+        }
     }
 }

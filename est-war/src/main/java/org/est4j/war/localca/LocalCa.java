@@ -27,7 +27,6 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
@@ -131,7 +130,7 @@ public final class LocalCa implements Closeable {
                 }
                 b.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(profile.publicKey()));
                 b.addExtension(Extension.authorityKeyIdentifier, false, extensionUtils.createAuthorityKeyIdentifier(certificate));
-                X509Certificate issued = toJdk(b.build(signer(settings, key)));
+                X509Certificate issued = Pem.toJdk(b.build(signer(settings, key)));
                 log.append(serial, issued.getEncoded());
                 return issued;
             }
@@ -156,17 +155,11 @@ public final class LocalCa implements Closeable {
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
         b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(pair.getPublic()));
-        return toJdk(b.build(signer(settings, pair.getPrivate())));
+        return Pem.toJdk(b.build(signer(settings, pair.getPrivate())));
     }
 
     private static ContentSigner signer(CaSettings settings, PrivateKey key) throws OperatorCreationException {
         return new JcaContentSignerBuilder(settings.keyAlgorithm().signatureAlgorithm()).setProvider(BouncyCastle.PROVIDER).build(key);
-    }
-
-    private static X509Certificate toJdk(org.bouncycastle.cert.X509CertificateHolder holder) throws GeneralSecurityException {
-        X509Certificate bc = new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER).getCertificate(holder);
-        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(bc.getEncoded()));
     }
 
     @Override
