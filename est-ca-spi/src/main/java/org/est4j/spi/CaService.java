@@ -1,5 +1,7 @@
 package org.est4j.spi;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
 import java.util.Optional;
 
 /**
@@ -77,5 +79,39 @@ public interface CaService {
      */
     default Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) throws CaException {
         return Optional.empty();
+    }
+
+    /**
+     * {@code POST /serverkeygen} (RFC 7030 section 4.4): create a key pair for the client and certify
+     * it. est4j calls this only on labels where server-side key generation is switched on (it is off
+     * by default, as the RFC advises), and encrypts the private key for the client when it asked.
+     *
+     * <p>The default generates {@link ServerKeyGenRequest#keySpec()} in this JVM and certifies the new
+     * public key through {@link #enroll}, with the client's request as the template. Override it when
+     * keys must come from elsewhere, for example an HSM that exports them wrapped.
+     */
+    default ServerKeyGenResult serverKeyGen(ServerKeyGenRequest request) throws CaException {
+        KeyPair pair;
+        try {
+            pair = request.keySpec().generate();
+        } catch (GeneralSecurityException e) {
+            throw new CaException("cannot generate a " + request.keySpec() + " key pair", e);
+        }
+        EnrollmentResult result = enroll(new EnrollmentRequest(request.label(),
+                request.csr().withPublicKey(pair.getPublic()), request.client()));
+        if (result instanceof Issued issued) {
+            return new GeneratedKey(pair.getPrivate(), issued);
+        }
+        return (Pending) result; // the key is dropped: a new one is generated when the retry is issued
+    }
+
+    /**
+     * The CMC {@code revokeRequest} control of a {@code /fullcmc} request (RFC 5272 section 6.11):
+     * revoke a certificate, after deciding whether this client may. The default refuses with
+     * {@link CaOperationNotSupportedException}, which the client receives as the CMC failure
+     * {@code unsupportedExt}.
+     */
+    default void revoke(RevocationRequest request) throws CaException {
+        throw new CaOperationNotSupportedException("revocation");
     }
 }

@@ -9,8 +9,9 @@ import java.util.Optional;
 import javax.security.auth.x500.X500Principal;
 
 /**
- * A PKCS#10 certification request (RFC 2986) that est4j has parsed and whose signature it has
- * verified with the request's own public key.
+ * A certification request that est4j has parsed and whose proof of possession it has verified: a
+ * PKCS#10 request (RFC 2986) signed with its own key, or, inside {@code /fullcmc}, a CRMF request
+ * (RFC 4211) with a verified POP (see {@link #format()}).
  *
  * <p>Java has no public PKCS#10 type, so this value carries the DER bytes (for a CA that wants to
  * forward the request as it came) and the fields most CAs decide on, already parsed.
@@ -23,6 +24,15 @@ public final class CertificationRequest {
     private final List<SubjectAltName> subjectAltNames;
     private final List<CertificateExtension> requestedExtensions;
     private final Optional<String> challengePassword;
+    private final Format format;
+
+    /** How the client expressed its request. */
+    public enum Format {
+        /** A PKCS#10 CertificationRequest (RFC 2986): {@code /simpleenroll}, {@code /simplereenroll}, {@code /fullcmc}. */
+        PKCS10,
+        /** A CRMF CertReqMsg (RFC 4211) inside a {@code /fullcmc} request; its proof of possession is verified. */
+        CRMF
+    }
 
     /**
      * @param der                 the DER encoding of the whole CertificationRequest
@@ -38,12 +48,37 @@ public final class CertificationRequest {
                                 List<SubjectAltName> subjectAltNames,
                                 List<CertificateExtension> requestedExtensions,
                                 Optional<String> challengePassword) {
+        this(Format.PKCS10, der, subject, publicKey, subjectAltNames, requestedExtensions, challengePassword);
+    }
+
+    /**
+     * A request in either format; for {@link Format#CRMF}, {@code der} is the CertReqMsg and
+     * {@code challengePassword} is empty.
+     */
+    public CertificationRequest(Format format, byte[] der, X500Principal subject, PublicKey publicKey,
+                                List<SubjectAltName> subjectAltNames,
+                                List<CertificateExtension> requestedExtensions,
+                                Optional<String> challengePassword) {
+        this.format = Objects.requireNonNull(format, "format");
         this.der = der.clone();
         this.subject = Objects.requireNonNull(subject, "subject");
         this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
         this.subjectAltNames = List.copyOf(subjectAltNames);
         this.requestedExtensions = List.copyOf(requestedExtensions);
         this.challengePassword = Objects.requireNonNull(challengePassword, "challengePassword");
+    }
+
+    /**
+     * The same request for another public key: what server-side key generation certifies. The DER
+     * stays the client's original request.
+     */
+    public CertificationRequest withPublicKey(PublicKey key) {
+        return new CertificationRequest(format, der, subject, key, subjectAltNames, requestedExtensions, challengePassword);
+    }
+
+    /** Whether this came as PKCS#10 or as CRMF. */
+    public Format format() {
+        return format;
     }
 
     /** The request exactly as the client sent it (DER), a fresh copy on each call. */

@@ -8,7 +8,7 @@ import java.time.Duration;
  *
  * @param retryAfter when the client should try again
  */
-public record Pending(Duration retryAfter) implements EnrollmentResult {
+public record Pending(Duration retryAfter) implements EnrollmentResult, ServerKeyGenResult {
     public Pending {
         if (retryAfter == null || retryAfter.isNegative()) {
             throw new IllegalArgumentException("retryAfter must be a non-negative duration");
