@@ -15,23 +15,34 @@ import org.est4j.jaxrs.codec.CertsOnlyEncoder;
 import org.est4j.jaxrs.codec.CsrAttrsEncoder;
 import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.DecodedCsr;
+import org.est4j.jaxrs.codec.MultipartMixed;
+import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.keygen.KeyDelivery;
+import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
+import org.est4j.jaxrs.policy.CsrAttributesCheck;
+import org.est4j.jaxrs.policy.LabelPolicies;
+import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.jaxrs.policy.ReenrollPolicy;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.CaCertificates;
 import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
+import org.est4j.spi.CaOperationNotSupportedException;
 import org.est4j.spi.CaService;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.EnrollmentRequest;
 import org.est4j.spi.EnrollmentResult;
+import org.est4j.spi.GeneratedKey;
 import org.est4j.spi.Issued;
 import org.est4j.spi.Pending;
 import org.est4j.spi.ReenrollmentRequest;
 import org.est4j.spi.RenewalKind;
+import org.est4j.spi.ServerKeyGenRequest;
+import org.est4j.spi.ServerKeyGenResult;
 
 /**
- * The EST operations of RFC 7030 section 4.1 and 4.2, independent of JAX-RS. Each request flows one
+ * The EST operations of RFC 7030 sections 4.1, 4.2, 4.4 and 4.5, independent of JAX-RS. Each request flows one
  * way: size and media-type checks, authentication, decoding, proof of possession, re-enrollment
  * identity, the CA, encoding. Nothing from an unauthenticated client reaches the ASN.1 parser.
  */
@@ -42,18 +53,25 @@ public final class EnrollmentHandler {
     private final CaService ca;
     private final EstAuthenticator authenticator;
     private final int maxRequestBytes;
+    private final LabelPolicies policies;
+    private final KeyEncryptionKeys keyEncryptionKeys;
+    private final Optional<ResponseSigner> signer;
 
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
         this.authenticator = new EstAuthenticator(config.clientCertificates(), config.credentials(), config.basicRealm());
         this.maxRequestBytes = config.maxRequestBytes();
+        this.policies = config.policies();
+        this.keyEncryptionKeys = config.keyEncryptionKeys();
+        this.signer = config.signer();
     }
 
     /** {@code GET /cacerts}: no authentication (RFC 7030 section 4.1.1). */
     public EstReply caCertificates(Optional<String> label, String remoteAddress) throws CaException {
         CaCertificates certificates = ca.caCertificates(
                 new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
-        return EstReply.base64(200, EstMediaTypes.PKCS7_MIME, CertsOnlyEncoder.encode(certificates.certificates()));
+        return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.PKCS7_MIME, "PKCS7",
+                CertsOnlyEncoder.encode(certificates.certificates()));
     }
 
     /**
@@ -65,52 +83,105 @@ public final class EnrollmentHandler {
         if (attributes.isEmpty() || attributes.get().items().isEmpty()) {
             return EstReply.empty(204, Map.of());
         }
-        return EstReply.base64(200, EstMediaTypes.CSRATTRS, CsrAttrsEncoder.encode(attributes.get()));
+        return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CSRATTRS, "CSR ATTRIBUTES",
+                CsrAttrsEncoder.encode(attributes.get()));
     }
 
     /** {@code POST /simpleenroll}. */
     public EstReply enroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        AuthenticatedClient client = admit(http);
+        LabelPolicy policy = policies.of(label);
+        AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
-        return answer(ca.enroll(new EnrollmentRequest(label, csr.request(), client)), "enroll", client);
+        enforceCsrAttributes(label, policy, client, csr);
+        return answer(policy, ca.enroll(new EnrollmentRequest(label, csr.request(), client)), "enroll", client);
     }
 
     /** {@code POST /simplereenroll}: the certificate being renewed is the client's TLS certificate. */
     public EstReply reenroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        AuthenticatedClient client = admit(http);
+        LabelPolicy policy = policies.of(label);
+        AuthenticatedClient client = admit(http, LabelPolicy.DEFAULTS); // renewal needs a valid certificate: never queued
         X509Certificate current = client.certificate().orElseThrow(() -> EstProtocolException.forbidden(
                 "re-enrollment requires TLS client authentication with the certificate being renewed"));
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         RenewalKind kind = ReenrollPolicy.check(csr, current);
-        return answer(ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)),
+        enforceCsrAttributes(label, policy, client, csr);
+        return answer(policy, ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)),
                 kind == RenewalKind.RENEW ? "renew" : "rekey", client);
     }
 
+    /**
+     * {@code POST /serverkeygen} (RFC 7030 section 4.4): 501 unless the label offers it. The request is a
+     * template (its key and signature are ignored); the reply is {@code multipart/mixed} with the private
+     * key — plain PKCS#8, or encrypted when the request names a decryption key — and the certificate.
+     */
+    public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
+        LabelPolicy policy = policies.of(label);
+        if (!policy.serverKeyGen()) {
+            throw new CaOperationNotSupportedException("server-side key generation (not enabled for this "
+                    + (label.isPresent() ? "label" : "path") + ")");
+        }
+        AuthenticatedClient client = admit(http, policy);
+        DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        KeyDelivery delivery = KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer);
+        ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, csr.request(), client, policy.serverKeySpec()));
+        if (result instanceof Pending pending) {
+            return pending(pending, "serverkeygen", client);
+        }
+        GeneratedKey generated = (GeneratedKey) result;
+        logIssued("serverkeygen", generated.issued().certificate(), client);
+        byte[] key = delivery.encode(generated.privateKey());
+        byte[] certificate = CertsOnlyEncoder.encode(List.of(generated.issued().certificate()));
+        boolean pem = policy.responses() == LabelPolicy.ResponseDialect.DRAFT02_PEM;
+        return EstReply.multipart(MultipartMixed.of(List.of(
+                new MultipartMixed.Part(delivery.contentType(), !pem,
+                        pem ? Base64Transfer.pem(delivery.pemType(), key) : Base64Transfer.encode(key)),
+                new MultipartMixed.Part(EstMediaTypes.PKCS7_CERTS_ONLY, !pem,
+                        pem ? Base64Transfer.pem("PKCS7", certificate) : Base64Transfer.encode(certificate)))));
+    }
+
     /** The checks that need no body: declared size (413), media type (415), then authentication (401). */
-    private AuthenticatedClient admit(HttpRequestInfo http) {
+    private AuthenticatedClient admit(HttpRequestInfo http, LabelPolicy policy) {
         BoundedBody.checkDeclaredLength(http.contentLength(), maxRequestBytes);
         if (!EstMediaTypes.isPkcs10(http.contentType())) {
             throw new EstProtocolException(415, "the request must be a PKCS#10 request with Content-Type "
                     + EstMediaTypes.PKCS10 + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
         }
-        return authenticator.authenticate(http);
+        return authenticator.authenticate(http, policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE);
     }
 
-    private static EstReply answer(EnrollmentResult result, String operation, AuthenticatedClient client) {
+    private void enforceCsrAttributes(Optional<String> label, LabelPolicy policy, AuthenticatedClient client, DecodedCsr csr)
+            throws CaException {
+        if (policy.enforceCsrAttributes()) {
+            Optional<CsrAttributes> asked = ca.csrAttributes(new CsrAttributesRequest(label, client));
+            if (asked.isPresent()) {
+                CsrAttributesCheck.check(asked.get(), csr);
+            }
+        }
+    }
+
+    private static EstReply answer(LabelPolicy policy, EnrollmentResult result, String operation, AuthenticatedClient client) {
         if (result instanceof Issued issued) {
             X509Certificate cert = issued.certificate();
-            LOG.log(Level.INFO, "{0}: issued serial {1} to {2} for client {3} ({4})", operation,
-                    hex(cert.getSerialNumber()), cert.getSubjectX500Principal().getName(), client.remoteAddress(),
-                    client.methods());
+            logIssued(operation, cert, client);
             // RFC 7030 section 4.2.3: "containing only the certificate that was issued".
-            return EstReply.base64(200, EstMediaTypes.PKCS7_CERTS_ONLY, CertsOnlyEncoder.encode(List.of(cert)));
+            return EstReply.encoded(policy.responses(), 200, EstMediaTypes.PKCS7_CERTS_ONLY, "PKCS7",
+                    CertsOnlyEncoder.encode(List.of(cert)));
         }
-        Pending pending = (Pending) result;
+        return pending((Pending) result, operation, client);
+    }
+
+    private static EstReply pending(Pending pending, String operation, AuthenticatedClient client) {
         long seconds = pending.retryAfterSeconds();
         LOG.log(Level.INFO, "{0}: pending for client {1}, retry after {2} s", operation, client.remoteAddress(), seconds);
         // RFC 7030 section 4.2.3: 202 + Retry-After, and no body: BouncyCastle's client (1.87) closes a 202
         // unread and fails on any body it did not consume.
         return EstReply.empty(202, Map.of("Retry-After", Long.toString(seconds)));
+    }
+
+    private static void logIssued(String operation, X509Certificate cert, AuthenticatedClient client) {
+        LOG.log(Level.INFO, "{0}: issued serial {1} to {2} for client {3} ({4})", operation,
+                hex(cert.getSerialNumber()), cert.getSubjectX500Principal().getName(), client.remoteAddress(),
+                client.methods());
     }
 
     private static String hex(BigInteger serial) {

@@ -1,9 +1,14 @@
 package org.est4j.jaxrs;
 
 import java.util.Objects;
+import java.util.Optional;
 
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.CredentialStore;
+import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
+import org.est4j.jaxrs.policy.LabelPolicies;
+import org.est4j.jaxrs.policy.LabelPolicy;
 
 /**
  * What the protocol layer needs from the deployment: limits, the HTTP realm, the trust anchors for
@@ -14,9 +19,14 @@ import org.est4j.jaxrs.auth.CredentialStore;
  * @param basicRealm         the realm named in {@code WWW-Authenticate: Basic realm="..."}
  * @param clientCertificates PKIX validation of TLS client certificates
  * @param credentials        the HTTP Basic user store
+ * @param policies           the protocol options of each label
+ * @param keyEncryptionKeys  keys to encrypt server-generated private keys with, when clients ask
+ * @param signer             the server's CMS signing key (full CMC responses, encrypted keys); without it
+ *                           {@code /fullcmc} is not offered
  */
 public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
-                                ClientCertificateValidator clientCertificates, CredentialStore credentials) {
+                                ClientCertificateValidator clientCertificates, CredentialStore credentials,
+                                LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys, Optional<ResponseSigner> signer) {
 
     /** RFC 7030 messages are small; 64 KiB leaves room for RSA-8192 requests with many extensions. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
@@ -31,5 +41,15 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
         }
         Objects.requireNonNull(clientCertificates, "clientCertificates");
         Objects.requireNonNull(credentials, "credentials");
+        Objects.requireNonNull(policies, "policies");
+        Objects.requireNonNull(keyEncryptionKeys, "keyEncryptionKeys");
+        Objects.requireNonNull(signer, "signer");
+    }
+
+    /** The basic configuration: every label with the closed {@link LabelPolicy#DEFAULTS}, no signer. */
+    public EstEndpointConfig(int maxRequestBytes, String basicRealm, ClientCertificateValidator clientCertificates,
+                             CredentialStore credentials) {
+        this(maxRequestBytes, basicRealm, clientCertificates, credentials, LabelPolicies.DEFAULTS, KeyEncryptionKeys.NONE,
+                Optional.empty());
     }
 }

@@ -21,6 +21,14 @@ public final class EstMediaTypes {
     public static final String PKCS10 = "application/pkcs10";
     /** Enrollment requests of draft-ietf-pkix-est-02, which older clients still send. */
     public static final String DRAFT_PKCS10 = "application/x-est-pkcs10";
+    /** The plain private key of a {@code /serverkeygen} response (RFC 7030 section 4.4.2). */
+    public static final String PKCS8 = "application/pkcs8";
+    /** The encrypted private key of a {@code /serverkeygen} response (RFC 7030 section 4.4.2). */
+    public static final String SERVER_GENERATED_KEY = "application/pkcs7-mime; smime-type=server-generated-key";
+    /** {@code /fullcmc} request (RFC 7030 section 4.3.1). */
+    public static final String CMC_REQUEST = "application/pkcs7-mime; smime-type=CMC-request";
+    /** {@code /fullcmc} response (RFC 7030 section 4.3.2). */
+    public static final String CMC_RESPONSE = "application/pkcs7-mime; smime-type=CMC-response";
     /** Error bodies. */
     public static final String TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
 
@@ -35,5 +43,15 @@ public final class EstMediaTypes {
         int semicolon = contentType.indexOf(';');
         String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
         return bare.equals(PKCS10) || bare.equals(DRAFT_PKCS10);
+    }
+
+    /** Whether a request {@code Content-Type} is {@code application/pkcs7-mime} (the smime-type parameter is not demanded: clients differ in case and presence). */
+    public static boolean isPkcs7(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return bare.equals(PKCS7_MIME);
     }
 }

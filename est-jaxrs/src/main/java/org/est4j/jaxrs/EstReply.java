@@ -1,10 +1,13 @@
 package org.est4j.jaxrs;
 
+
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.est4j.jaxrs.codec.Base64Transfer;
+import org.est4j.jaxrs.codec.MultipartMixed;
+import org.est4j.jaxrs.policy.LabelPolicy;
 
 /**
  * A finished EST response: status, headers as the exact strings to send, and the body. Built by the
@@ -26,6 +29,31 @@ public record EstReply(int status, Map<String, String> headers, byte[] body) {
         headers.put("Content-Transfer-Encoding", "base64");
         headers.put("Content-Length", Integer.toString(body.length));
         return new EstReply(status, headers, body);
+    }
+
+    /**
+     * A DER body in the label's dialect: RFC 7030 base64, or draft-02 PEM armour of {@code pemType}
+     * (then without {@code Content-Transfer-Encoding}, which draft-02 did not have).
+     */
+    public static EstReply encoded(LabelPolicy.ResponseDialect dialect, int status, String contentType, String pemType, byte[] der) {
+        if (dialect == LabelPolicy.ResponseDialect.RFC7030) {
+            return base64(status, contentType, der);
+        }
+        byte[] body = Base64Transfer.pem(pemType, der);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", contentType);
+        headers.put("Content-Length", Integer.toString(body.length));
+        return new EstReply(status, headers, body);
+    }
+
+    /** A {@code multipart/mixed} body (server-side key generation), never cached: it may hold a private key. */
+    public static EstReply multipart(MultipartMixed multipart) {
+        byte[] body = multipart.body();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", multipart.contentType());
+        headers.put("Cache-Control", "no-store");
+        headers.put("Content-Length", Integer.toString(body.length));
+        return new EstReply(200, headers, body);
     }
 
     /** No body at all, {@code Content-Length: 0}. */

@@ -94,18 +94,31 @@ public class EstResource {
         return toResponse(handler.reenroll(Labels.require(label), HttpRequestInfo.from(request), body));
     }
 
+    @POST
+    @Path("serverkeygen")
+    public Response serverKeyGen(@Context HttpServletRequest request, InputStream body) throws CaException {
+        return toResponse(handler.serverKeyGen(Optional.empty(), HttpRequestInfo.from(request), body));
+    }
+
+    @POST
+    @Path("{label}/serverkeygen")
+    public Response serverKeyGen(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
+            throws CaException {
+        return toResponse(handler.serverKeyGen(Labels.require(label), HttpRequestInfo.from(request), body));
+    }
+
     /**
      * RFC 7030's optional operations this server does not offer yet: 501 rather than 404, so a client
      * knows the operation exists but is not provided (RFC 7030 section 4.3 and 4.4).
      */
     @POST
-    @Path("{operation: fullcmc|serverkeygen}")
+    @Path("{operation: fullcmc}")
     public Response notOffered(@PathParam("operation") String operation) throws CaException {
         throw new CaOperationNotSupportedException(operation);
     }
 
     @POST
-    @Path("{label}/{operation: fullcmc|serverkeygen}")
+    @Path("{label}/{operation: fullcmc}")
     public Response notOffered(@PathParam("label") String label, @PathParam("operation") String operation) throws CaException {
         Labels.require(label);
         throw new CaOperationNotSupportedException(operation);

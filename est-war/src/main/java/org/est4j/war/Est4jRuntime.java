@@ -61,7 +61,9 @@ public class Est4jRuntime {
     @Singleton
     EstEndpointConfig endpointConfig() {
         return new EstEndpointConfig(home.config().maxRequestBytes(), home.config().basicRealm(),
-                new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()));
+                new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()),
+                home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
+                ProtocolKeys.signer(home.directory(), home.config().signer()));
     }
 
     /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */

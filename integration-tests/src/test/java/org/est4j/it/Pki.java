@@ -73,6 +73,12 @@ final class Pki {
         return generator.generateKeyPair();
     }
 
+    static KeyPair rsa2048() throws GeneralSecurityException {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048, RANDOM);
+        return generator.generateKeyPair();
+    }
+
     /** A PKCS#10 request signed by {@code keys}, asking for {@code dnsNames} as subjectAltName when there are any. */
     static PKCS10CertificationRequest csr(KeyPair keys, String subject, String... dnsNames) throws IOException {
         JcaPKCS10CertificationRequestBuilder builder = new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic());
@@ -101,7 +107,7 @@ final class Pki {
 
     private static ContentSigner signer(PrivateKey key) {
         try {
-            return new JcaContentSignerBuilder("SHA256withECDSA").build(key);
+            return new JcaContentSignerBuilder("RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA").build(key);
         } catch (OperatorCreationException e) {
             throw new IllegalStateException(e);
         }

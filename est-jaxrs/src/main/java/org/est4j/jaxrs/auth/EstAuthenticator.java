@@ -12,6 +12,7 @@ import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.HttpRequestInfo;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.AuthenticationMethod;
+import org.est4j.spi.UnverifiedIdentity;
 
 /**
  * Decides who an EST client is (RFC 7030 section 3.3): by a TLS client certificate that passes
@@ -42,6 +43,21 @@ public final class EstAuthenticator {
      *                              proves the client's identity
      */
     public AuthenticatedClient authenticate(HttpRequestInfo request) {
+        return authenticate(request, false);
+    }
+
+    /**
+     * Authenticates the client of an enrollment request; with {@code queueIncomplete}, a client whose
+     * authentication is incomplete (RFC 7030 section 3.7) is returned as
+     * {@link AuthenticatedClient#unverified unverified} instead of refused: it presented a TLS
+     * certificate that does not validate, or an HTTP user name this server does not know, and nothing
+     * that does authenticate it. A wrong password of a known user and a client that presented nothing
+     * are always refused.
+     *
+     * @throws EstProtocolException 401 with a {@code WWW-Authenticate} challenge when no credential
+     *                              proves the client's identity (and it is not queued)
+     */
+    public AuthenticatedClient authenticate(HttpRequestInfo request, boolean queueIncomplete) {
         Set<AuthenticationMethod> methods = EnumSet.noneOf(AuthenticationMethod.class);
         ClientCertificateValidator.Result tls = null;
         if (!request.tlsChain().isEmpty()) {
@@ -53,6 +69,7 @@ public final class EstAuthenticator {
             }
         }
         Optional<String> username = Optional.empty();
+        Optional<String> unknownUser = Optional.empty();
         Optional<BasicCredentials> basic;
         try {
             basic = BasicCredentials.parse(request.authorization());
@@ -65,15 +82,28 @@ public final class EstAuthenticator {
                 if (!credentials.verify(c.username(), c.password())) {
                     LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
                             c.username(), request.remoteAddress());
-                    throw unauthorized("wrong user name or password");
+                    if (!queueIncomplete || methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE)
+                            || credentials.knows(c.username())) {
+                        throw unauthorized("wrong user name or password");
+                    }
+                    unknownUser = Optional.of(c.username());
+                } else {
+                    methods.add(AuthenticationMethod.HTTP_BASIC);
+                    username = Optional.of(c.username());
                 }
             } finally {
                 c.wipe();
             }
-            methods.add(AuthenticationMethod.HTTP_BASIC);
-            username = Optional.of(c.username());
         }
         if (methods.isEmpty()) {
+            if (queueIncomplete && (tls != null || unknownUser.isPresent())) {
+                String reason = tls != null ? "TLS client certificate not accepted: " + tls.failure()
+                        : "unknown HTTP user";
+                LOG.log(Level.INFO, "incomplete authentication from {0} ({1}): passing the request on for manual authorization",
+                        request.remoteAddress(), reason);
+                return AuthenticatedClient.unverified(new UnverifiedIdentity(request.tlsChain(), unknownUser, reason),
+                        request.remoteAddress());
+            }
             if (tls == null) {
                 // nothing presented: the normal first leg of HTTP authentication
                 throw EstProtocolException.challenge("authentication required", challenge);

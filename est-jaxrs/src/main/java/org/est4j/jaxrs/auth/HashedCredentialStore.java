@@ -40,6 +40,11 @@ public final class HashedCredentialStore implements CredentialStore {
     }
 
     /** How many users the store holds (for the start-up log). */
+    @Override
+    public boolean knows(String username) {
+        return hashes.containsKey(username);
+    }
+
     public int size() {
         return hashes.size();
     }

@@ -69,6 +69,20 @@ public final class Base64Transfer {
         return out.toByteArray();
     }
 
+    /**
+     * PEM armour ({@code -----BEGIN <type>-----}, RFC 7468 layout) as draft-ietf-pkix-est-02 clients
+     * expect, e.g. type {@code PKCS7}.
+     */
+    public static byte[] pem(String type, byte[] der) {
+        java.io.StringWriter text = new java.io.StringWriter();
+        try (org.bouncycastle.util.io.pem.PemWriter writer = new org.bouncycastle.util.io.pem.PemWriter(text)) {
+            writer.writeObject(new org.bouncycastle.util.io.pem.PemObject(type, der));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return text.toString().replace("\r\n", "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
     private static boolean looksLikeDer(byte[] body) {
         return body.length > 2 && body[0] == 0x30 && (body[1] & 0xff) >= 0x81 && (body[1] & 0xff) <= 0x84;
     }

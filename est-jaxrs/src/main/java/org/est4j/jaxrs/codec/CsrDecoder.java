@@ -60,8 +60,22 @@ public final class CsrDecoder {
 
     /** Parses, verifies and converts {@code der}. */
     public static DecodedCsr decode(byte[] der) {
+        return decode(der, true);
+    }
+
+    /**
+     * Parses and converts a request whose signature does not matter: for {@code /serverkeygen} the
+     * request is only a template, and RFC 7030 section 4.4.1 has the server ignore its key and signature.
+     */
+    public static DecodedCsr decodeTemplate(byte[] der) {
+        return decode(der, false);
+    }
+
+    private static DecodedCsr decode(byte[] der, boolean proofOfPossession) {
         PKCS10CertificationRequest csr = parse(der);
-        verifySignature(csr);
+        if (proofOfPossession) {
+            verifySignature(csr);
+        }
         PublicKey publicKey = publicKey(csr);
         Extensions extensions = requestedExtensions(csr);
         List<CertificateExtension> requested = new ArrayList<>();

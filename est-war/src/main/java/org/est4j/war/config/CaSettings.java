@@ -12,9 +12,13 @@ import java.util.List;
  * @param certValidityDays lifetime of issued certificates
  * @param extendedKeyUsages EKU OIDs put in issued end-entity certificates
  * @param csrAttributes    what {@code /csrattrs} asks clients of this CA for (empty: 204)
+ * @param manualApproval   whether every request waits for an administrator (otherwise only requests whose
+ *                         authentication was incomplete, RFC 7030 section 3.7, do)
+ * @param retryAfterSeconds the {@code Retry-After} of a pending request
  */
 public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
-                         List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes) {
+                         List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes,
+                         boolean manualApproval, int retryAfterSeconds) {
     public CaSettings {
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
     }

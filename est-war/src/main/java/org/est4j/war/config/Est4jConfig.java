@@ -20,6 +20,8 @@ import javax.security.auth.x500.X500Principal;
 import org.est4j.jaxrs.EstEndpointConfig;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.jaxrs.auth.PasswordHashes;
+import org.est4j.jaxrs.policy.LabelPolicies;
+import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.jaxrs.policy.Labels;
 import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
 import org.est4j.jaxrs.proxy.ProxyConfig;
@@ -39,16 +41,34 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param maxRequestBytes  request body limit
  * @param proxy            the {@code proxy.*} keys for the client-certificate forwarding filter
  *                         (validated by {@link ProxyConfig})
+ * @param policies         the protocol options: {@code policy.*} for every path, {@code label.<l>.*} per label
+ * @param keygen           where server-side key generation finds its key-encryption keys
+ * @param signer           the key and certificate the server signs CMS content with
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
-                          Map<String, String> proxy) {
+                          Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer) {
+
+    /**
+     * @param kekFile              properties file: key identifier (hex) = base64 AES key; relative to EST_HOME
+     * @param recipientCertificates PEM files of client key-encipherment certificates
+     */
+    public record KeygenFiles(String kekFile, List<String> recipientCertificates) {
+        public KeygenFiles {
+            recipientCertificates = List.copyOf(recipientCertificates);
+        }
+    }
+
+    /** PEM files of the CMS signing key and its certificate chain, relative to EST_HOME. */
+    public record SignerFiles(String key, String certificates) {
+    }
 
     public static final String DEFAULT_CA = "default";
     public static final String FILE_NAME = "est4j.properties";
 
     private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z-]+)");
-    private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.ca");
+    private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.(.+)");
+    private static final String POLICY_PREFIX = "policy.";
     private static final Pattern USER_KEY = Pattern.compile("user\\.(.+)");
     private static final Map<String, String> EKU_NAMES = Map.of(
             "clientAuth", "1.3.6.1.5.5.7.3.2",
@@ -77,6 +97,9 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         trustAnchorFiles = List.copyOf(trustAnchorFiles);
         proxy = Map.copyOf(proxy);
         users = Map.copyOf(users);
+        java.util.Objects.requireNonNull(policies, "policies");
+        java.util.Objects.requireNonNull(keygen, "keygen");
+        java.util.Objects.requireNonNull(signer, "signer");
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -112,6 +135,12 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         int maxRequestBytes = EstEndpointConfig.DEFAULT_MAX_REQUEST_BYTES;
         Map<String, String> proxy = new LinkedHashMap<>();
         Map<String, String> users = new LinkedHashMap<>();
+        Map<String, String> policyKeys = new LinkedHashMap<>();
+        Map<String, Map<String, String>> labelPolicyKeys = new LinkedHashMap<>();
+        String kekFile = "server-keygen-keks.properties";
+        List<String> recipients = List.of();
+        String signerKey = "tls-server-key.pem";
+        String signerCerts = "tls-server.pem";
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
@@ -132,11 +161,16 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 if (!Labels.isValid(label.group(1))) {
                     throw bad(source, key, value, "a label is 1-64 letters, digits or . _ ~ - and not an EST operation name");
                 }
-                labels.put(label.group(1), value);
+                if (label.group(2).equals("ca")) {
+                    labels.put(label.group(1), value);
+                } else {
+                    labelPolicyKeys.computeIfAbsent(label.group(1), l -> new LinkedHashMap<>()).put(label.group(2), value);
+                }
+            } else if (key.startsWith(POLICY_PREFIX)) {
+                policyKeys.put(key.substring(POLICY_PREFIX.length()), value);
             } else {
                 switch (key) {
-                    case "client-auth.trust-anchors" -> anchors = value.isEmpty() ? List.of()
-                            : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+                    case "client-auth.trust-anchors" -> anchors = list(value);
                     case "auth.basic-realm" -> {
                         if (value.isEmpty() || value.contains("\"") || value.contains("\\")) {
                             throw bad(source, key, value, "a non-empty realm without quotes or backslashes");
@@ -150,6 +184,10 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                         usersFile = value;
                     }
                     case "limits.max-request-bytes" -> maxRequestBytes = intIn(source, key, value, 1024, 16 * 1024 * 1024);
+                    case "server-keygen.kek-file" -> kekFile = nonEmpty(source, key, value);
+                    case "server-keygen.recipient-certificates" -> recipients = list(value);
+                    case "response-signer.key" -> signerKey = nonEmpty(source, key, value);
+                    case "response-signer.certificates" -> signerCerts = nonEmpty(source, key, value);
                     default -> throw new ConfigException(source + ": unknown key '" + key + "' (see docs/configuration.md)");
                 }
             }
@@ -167,7 +205,74 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
-        return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy);
+        LabelPolicy unlabelled = policy(source, POLICY_PREFIX, policyKeys, LabelPolicy.DEFAULTS);
+        Map<String, LabelPolicy> labelPolicies = new LinkedHashMap<>();
+        labelPolicyKeys.forEach((label, keys) -> {
+            if (!labels.containsKey(label)) {
+                throw new ConfigException(source + ": 'label." + label + ".*' configures a label without 'label." + label + ".ca'");
+            }
+            labelPolicies.put(label, policy(source, "label." + label + ".", keys, unlabelled));
+        });
+        return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
+                new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts));
+    }
+
+    /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
+    private static LabelPolicy policy(String source, String prefix, Map<String, String> keys, LabelPolicy base) {
+        boolean serverKeyGen = base.serverKeyGen();
+        org.est4j.spi.KeyGenerationSpec spec = base.serverKeySpec();
+        LabelPolicy.ResponseDialect responses = base.responses();
+        LabelPolicy.IncompleteAuthentication incomplete = base.incompleteAuth();
+        boolean enforce = base.enforceCsrAttributes();
+        for (Map.Entry<String, String> e : keys.entrySet()) {
+            String key = prefix + e.getKey();
+            String value = e.getValue();
+            switch (e.getKey()) {
+                case "server-keygen" -> serverKeyGen = bool(source, key, value);
+                case "server-keygen.key-algorithm" -> {
+                    try {
+                        spec = KeyAlgorithm.fromConfig(value).spec();
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, ex.getMessage());
+                    }
+                }
+                case "responses" -> responses = switch (value) {
+                    case "rfc7030" -> LabelPolicy.ResponseDialect.RFC7030;
+                    case "draft02-pem" -> LabelPolicy.ResponseDialect.DRAFT02_PEM;
+                    default -> throw bad(source, key, value, "rfc7030 or draft02-pem");
+                };
+                case "incomplete-auth" -> incomplete = switch (value) {
+                    case "refuse" -> LabelPolicy.IncompleteAuthentication.REFUSE;
+                    case "queue" -> LabelPolicy.IncompleteAuthentication.QUEUE;
+                    default -> throw bad(source, key, value, "refuse or queue");
+                };
+                case "csr-attributes.enforce" -> enforce = bool(source, key, value);
+                default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce"
+                        + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
+            }
+        }
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce);
+    }
+
+    private static boolean bool(String source, String key, String value) {
+        return switch (value) {
+            case "true", "on" -> true;
+            case "false", "off" -> false;
+            default -> throw bad(source, key, value, "true or false");
+        };
+    }
+
+    private static String nonEmpty(String source, String key, String value) {
+        if (value.isEmpty()) {
+            throw bad(source, key, value, "a file name");
+        }
+        return value;
+    }
+
+    private static List<String> list(String value) {
+        return value.isEmpty() ? List.of()
+                : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     /** Lets inert proxy keys (no trusted address yet) be checked for typos without demanding a format. */
@@ -185,6 +290,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         int certValidity = 365;
         List<String> ekus = List.of(EKU_NAMES.get("clientAuth"));
         CsrAttributes csrAttributes = new CsrAttributes(List.of());
+        boolean manual = false;
+        int retryAfter = 60;
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -208,11 +315,18 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 case "cert-validity-days" -> certValidity = intIn(source, key, value, 1, 36500);
                 case "extended-key-usage" -> ekus = ekus(source, key, value);
                 case "csr-attributes" -> csrAttributes = csrAttributes(source, key, value);
+                case "approval" -> manual = switch (value) {
+                    case "automatic" -> false;
+                    case "manual" -> true;
+                    default -> throw bad(source, key, value, "automatic or manual");
+                };
+                case "retry-after-seconds" -> retryAfter = intIn(source, key, value, 1, 86400);
                 default -> throw new ConfigException(source + ": unknown key '" + key
-                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, csr-attributes)");
+                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
+                        + "csr-attributes, approval, retry-after-seconds)");
             }
         }
-        return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes);
+        return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter);
     }
 
     /**

@@ -56,6 +56,17 @@ public enum KeyAlgorithm {
         }
     }
 
+    /** The same algorithm as the SPI's key-generation request (server-side key generation). */
+    public org.est4j.spi.KeyGenerationSpec spec() {
+        return switch (this) {
+            case EC_P256 -> org.est4j.spi.KeyGenerationSpec.ec("secp256r1");
+            case EC_P384 -> org.est4j.spi.KeyGenerationSpec.ec("secp384r1");
+            case RSA_2048 -> org.est4j.spi.KeyGenerationSpec.rsa(2048);
+            case RSA_3072 -> org.est4j.spi.KeyGenerationSpec.rsa(3072);
+            case ED25519 -> org.est4j.spi.KeyGenerationSpec.of("Ed25519");
+        };
+    }
+
     public static KeyAlgorithm fromConfig(String value) {
         for (KeyAlgorithm a : values()) {
             if (a.configName.equalsIgnoreCase(value)) {

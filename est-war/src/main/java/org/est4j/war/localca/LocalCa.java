@@ -58,9 +58,12 @@ public final class LocalCa implements Closeable {
     private final X509Certificate certificate;
     private final IssuanceLog log;
     private final JcaX509ExtensionUtils extensionUtils;
+    private final ApprovalQueue approvals;
 
-    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log) throws GeneralSecurityException {
+    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals)
+            throws GeneralSecurityException {
         this.settings = settings;
+        this.approvals = approvals;
         this.key = key;
         this.certificate = certificate;
         this.log = log;
@@ -82,7 +85,7 @@ public final class LocalCa implements Closeable {
             }
             PrivateKey key = Pem.readPrivateKey(keyFile);
             X509Certificate cert = Pem.readCertificates(certFile).get(0);
-            return new LocalCa(settings, key, cert, new IssuanceLog(dir.resolve("issued.log")));
+            return new LocalCa(settings, key, cert, new IssuanceLog(dir.resolve("issued.log")), new ApprovalQueue(dir.resolve("pending")));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
         }
@@ -94,6 +97,11 @@ public final class LocalCa implements Closeable {
 
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** Requests of this CA waiting for an administrator ({@code ca/<name>/pending}). */
+    public ApprovalQueue approvals() {
+        return approvals;
     }
 
     /** The highest serial number issued so far (zero before the first issuance). */

@@ -1,5 +1,13 @@
 package org.est4j.war.localca;
 
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.est4j.spi.EnrollmentForbiddenException;
+import org.est4j.spi.Pending;
+import org.est4j.war.config.CaSettings;
+
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +34,9 @@ import org.est4j.war.Est4jRuntime;
 
 /**
  * The embedded local CA as est4j's default {@link CaService}. It issues every authenticated,
- * well-formed request: subject, public key and subjectAltName from the CSR; key usage, extended key
+ * well-formed request at once, unless its CA is configured for manual approval; a request whose
+ * authentication was incomplete (RFC 7030 section 3.7) always waits in the {@link ApprovalQueue} for an
+ * administrator ({@link org.est4j.war.Admin}). Issued certificates take subject, public key and subjectAltName from the CSR; key usage, extended key
  * usage and validity from {@code est4j.properties}. Other requested extensions are ignored.
  *
  * <p>To use your own CA instead, deploy a {@code CaService} bean annotated
@@ -48,18 +58,58 @@ public class LocalCaService implements CaService {
     @Override
     public EnrollmentResult enroll(EnrollmentRequest request) throws CaException {
         LocalCa ca = ca(request.label());
+        CaSettings settings = runtime.caSettings(ca.name());
         CertificationRequest csr = request.csr();
         GeneralNames sans = csr.requestedExtension(SUBJECT_ALT_NAME).map(CertificateExtension::value)
                 .map(GeneralNames::getInstance).orElse(null);
         if (csr.subject().getEncoded().length <= 2 && sans == null) {
             throw new CsrRejectedException("the request has neither a subject nor a subjectAltName");
         }
+        LocalCa.Profile profile = new LocalCa.Profile(csr.subject(), csr.publicKey(), sans, settings.extendedKeyUsages());
         try {
-            return new Issued(ca.issue(new LocalCa.Profile(csr.subject(), csr.publicKey(), sans,
-                    runtime.caSettings(ca.name()).extendedKeyUsages())), List.of(ca.certificate()));
+            if (!request.client().isAuthenticated() || settings.manualApproval()) {
+                return throughApproval(ca, settings, request, profile);
+            }
+            return new Issued(ca.issue(profile), List.of(ca.certificate()));
         } catch (IOException e) {
             throw new CaUnavailableException("the local CA cannot record the certificate right now", null, e);
         }
+    }
+
+    /**
+     * A request that needs a person's decision: issued once approved, refused once rejected, otherwise
+     * queued (once) and answered "pending".
+     */
+    private EnrollmentResult throughApproval(LocalCa ca, CaSettings settings, EnrollmentRequest request, LocalCa.Profile profile)
+            throws IOException, CaException {
+        ApprovalQueue queue = ca.approvals();
+        String id = ApprovalQueue.idOf(request.client(), request.csr().der());
+        Optional<Issued> issued = queue.issueIfApproved(id, () -> {
+            X509Certificate certificate = ca.issue(profile);
+            return new ApprovalQueue.IssuedRecord<>(new Issued(certificate, List.of(ca.certificate())),
+                    certificate.getSerialNumber().toString(16));
+        });
+        if (issued.isPresent()) {
+            return issued.get();
+        }
+        if (queue.state(id) == ApprovalQueue.State.REJECTED) {
+            throw new EnrollmentForbiddenException("an administrator rejected this request (id " + id + ")");
+        }
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("ca", ca.name());
+        details.put("label", request.label().orElse(""));
+        details.put("subject", request.csr().subject().getName());
+        details.put("subject-alt-names", request.csr().subjectAltNames().toString());
+        details.put("key", request.csr().publicKey().getAlgorithm());
+        details.put("client", ApprovalQueue.describe(request.client()));
+        request.client().unverified().ifPresent(u -> details.put("why", "incomplete authentication: " + u.reason()));
+        if (request.client().isAuthenticated()) {
+            details.put("why", "this CA approves every request manually");
+        }
+        details.put("remote-address", request.client().remoteAddress());
+        details.put("csr", java.util.Base64.getEncoder().encodeToString(request.csr().der()));
+        queue.submit(id, details);
+        return new Pending(Duration.ofSeconds(settings.retryAfterSeconds()));
     }
 
     @Override

@@ -1,0 +1,46 @@
+package org.est4j.jaxrs.policy;
+
+import java.util.Objects;
+
+import org.est4j.spi.KeyGenerationSpec;
+
+/**
+ * The protocol options of one CA label (or of the unlabelled path): what est4j offers and how it
+ * answers there. The closed defaults are {@link #DEFAULTS}.
+ *
+ * @param serverKeyGen         whether {@code /serverkeygen} is offered (RFC 7030 section 4.4; off by default,
+ *                             as the RFC advises: a key that leaves the server can leak on the way)
+ * @param serverKeySpec        the key pair {@code /serverkeygen} creates
+ * @param responses            the response dialect: RFC 7030 base64, or draft-02's PEM armour for old clients
+ * @param incompleteAuth       what to do with an enrollment whose authentication is incomplete (RFC 7030
+ *                             section 3.7): refuse it with 401, or queue it for manual authorization
+ * @param enforceCsrAttributes whether an enrollment must carry what {@code /csrattrs} asks for (400 otherwise)
+ */
+public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
+                          IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes) {
+
+    /** How responses are encoded. */
+    public enum ResponseDialect {
+        /** RFC 7030 / RFC 8951: base64 DER with {@code Content-Transfer-Encoding: base64}. */
+        RFC7030,
+        /** draft-ietf-pkix-est-02: PEM armour ({@code -----BEGIN PKCS7-----}), no transfer-encoding header. */
+        DRAFT02_PEM
+    }
+
+    /** RFC 7030 section 3.7: a client that is not fully authenticated. */
+    public enum IncompleteAuthentication {
+        /** 401, as for any failed authentication. */
+        REFUSE,
+        /** Passed to the CA as an unverified client, which queues it for a person to decide (202 meanwhile). */
+        QUEUE
+    }
+
+    public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false);
+
+    public LabelPolicy {
+        Objects.requireNonNull(serverKeySpec, "serverKeySpec");
+        Objects.requireNonNull(responses, "responses");
+        Objects.requireNonNull(incompleteAuth, "incompleteAuth");
+    }
+}

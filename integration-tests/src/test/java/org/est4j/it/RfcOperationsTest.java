@@ -1,0 +1,487 @@
+package org.est4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.security.Security;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.X509TrustManager;
+
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERIA5String;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERPrintableString;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.EnvelopedData;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.RecipientInformation;
+import org.bouncycastle.cms.SignerInformation;
+import org.bouncycastle.cms.jcajce.JceKEKEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JceKeyTransEnvelopedRecipient;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.est.EnrollmentResponse;
+import org.bouncycastle.est.jcajce.JcaJceUtils;
+import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
+import org.est4j.war.Admin;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rest of RFC 7030 on the real Tomcat with the local CA, each on a label configured for it:
+ * {@code /serverkeygen} (plain, and encrypted for a shared AES key or for the client's RSA certificate),
+ * pending enrollments with manual approval through {@link Admin}, RFC 7030 section 3.7 queueing of an unknown
+ * user, {@code /csrattrs} enforcement, and draft-02's PEM-armoured responses. Clients: BouncyCastle's EST
+ * client where it has the operation, the JDK HTTP client plus {@code openssl} where it does not.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class RfcOperationsTest {
+
+    /** The shared key of the symmetric key-delivery test: identifier and AES-256 key. */
+    private static final byte[] KEK_ID = "device-kek-1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] KEK = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    private static final String MULTIPART = "multipart/mixed; boundary=";
+
+    private static String originalConfig;
+    private EstTarget target;
+
+    static {
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.addProvider(new BouncyCastleProvider());
+        }
+    }
+
+    @Deployment(testable = false)
+    static WebArchive est4jWithEveryOperation() throws IOException {
+        Path home = Path.of(System.getProperty("est.home"));
+        Path config = home.resolve("est4j.properties");
+        originalConfig = Files.readString(config, StandardCharsets.UTF_8);
+        Files.writeString(config, originalConfig + """
+
+                # written by RfcOperationsTest
+                label.keygen.ca = default
+                label.keygen.server-keygen = true
+                label.keygen.server-keygen.key-algorithm = EC-P384
+                label.legacy.ca = default
+                label.legacy.responses = draft02-pem
+                label.legacy.server-keygen = true
+                label.queue.ca = default
+                label.queue.incomplete-auth = queue
+                ca.manual.approval = manual
+                ca.manual.retry-after-seconds = 7
+                label.manual.ca = manual
+                ca.strict.csr-attributes = challengePassword, extensionRequest=subjectAltName
+                label.strict.ca = strict
+                label.strict.csr-attributes.enforce = true
+                """, StandardCharsets.UTF_8);
+        Files.writeString(home.resolve("server-keygen-keks.properties"),
+                HexFormat.of().formatHex(KEK_ID) + " = " + Base64.getEncoder().encodeToString(KEK) + "\n", StandardCharsets.UTF_8);
+        return EstTarget.rootWar();
+    }
+
+    @AfterAll
+    static void restoreConfiguration() throws IOException {
+        if (originalConfig != null) {
+            Files.writeString(Path.of(System.getProperty("est.home"), "est4j.properties"), originalConfig, StandardCharsets.UTF_8);
+        }
+    }
+
+    @BeforeEach
+    void readTarget() {
+        target = EstTarget.fromSystemProperties();
+    }
+
+    // ---- /serverkeygen -------------------------------------------------------------------------------
+
+    @Test
+    void serverkeygenIs501WhereNotEnabled() throws Exception {
+        EstHttp.Reply reply = withPassword().postCsr("serverkeygen", Pki.csr(Pki.p256(), "CN=keygen-off").getEncoded());
+        assertEquals(501, reply.status(), reply::toString);
+        EstScenarios.assertOneLineText(reply);
+    }
+
+    @Test
+    void bcClientGetsAServerGeneratedKeyAndItsCertificate() throws Exception {
+        KeyPair template = Pki.p256();
+        EnrollmentResponse response = bcClient("keygen").simpleEnrollWithServersideCreation(
+                Pki.csr(template, "CN=keygen-bc,O=est4j-it", "keygen-bc.example.org"), EstScenarios.preemptiveBasicFor(target));
+        assertTrue(response.isCompleted());
+        X509Certificate cert = Pki.toCertificates(response.getStore().getMatches(null)).get(0);
+        PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(response.getPrivateKeyInfo().getEncoded()));
+        assertKeyMatches(cert, key);
+        assertEquals(new javax.security.auth.x500.X500Principal(new X500Name("CN=keygen-bc,O=est4j-it").getEncoded()),
+                cert.getSubjectX500Principal(), "the subject comes from the request");
+        assertNotEquals(Base64.getEncoder().encodeToString(template.getPublic().getEncoded()),
+                Base64.getEncoder().encodeToString(cert.getPublicKey().getEncoded()), "RFC 7030 4.4.1: the request's key is ignored");
+        Pki.pkixValidate(cert, target.ca());
+    }
+
+    @Test
+    void serverkeygenAnswersTwoBase64PartsWithExactTypesAndNoStore() throws Exception {
+        EstHttp.Reply reply = withPassword().postCsr("keygen/serverkeygen", Pki.csr(Pki.p256(), "CN=keygen-raw").getEncoded());
+
+        assertEquals(200, reply.status(), reply::toString);
+        assertTrue(reply.requiredHeader("Content-Type").startsWith(MULTIPART), reply::toString);
+        assertEquals("no-store", reply.requiredHeader("Cache-Control"));
+        List<Part> parts = parts(reply);
+        assertEquals(2, parts.size());
+        assertEquals("application/pkcs8", parts.get(0).headers().get("content-type"));
+        assertEquals("base64", parts.get(0).headers().get("content-transfer-encoding"));
+        assertEquals(EstScenarios.CERTS_ONLY, parts.get(1).headers().get("content-type"));
+        assertEquals("base64", parts.get(1).headers().get("content-transfer-encoding"));
+
+        byte[] pkcs8 = Base64.getMimeDecoder().decode(parts.get(0).body());
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(pkcs8); // PKCS#8, not the SEC1/PKCS#1 form
+        assertEquals("1.2.840.10045.2.1", info.getPrivateKeyAlgorithm().getAlgorithm().getId());
+        assertEquals("1.3.132.0.34", info.getPrivateKeyAlgorithm().getParameters().toString(), "the label asks for P-384");
+        X509Certificate cert = Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0);
+        assertKeyMatches(cert, KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
+
+        // openssl reads the key part as it is
+        Path der = Files.createTempFile("keygen", ".der");
+        Files.write(der, pkcs8);
+        String text = run("openssl", "pkey", "-inform", "DER", "-in", der.toString(), "-noout", "-text");
+        assertTrue(text.contains("NIST CURVE: P-384") || text.contains("secp384r1"), text);
+    }
+
+    @Test
+    void serverkeygenEncryptsTheKeyForASharedSymmetricKey() throws Exception {
+        PKCS10CertificationRequest csr = csrWithAttribute(Pki.p256(), "CN=keygen-kek",
+                new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"), new DEROctetString(KEK_ID));
+        EstHttp.Reply reply = withPassword().postCsr("keygen/serverkeygen", csr.getEncoded());
+
+        assertEquals(200, reply.status(), reply::toString);
+        List<Part> parts = parts(reply);
+        assertEquals("application/pkcs7-mime; smime-type=server-generated-key", parts.get(0).headers().get("content-type"));
+        byte[] envelopedData = verifiedSignedContent(Base64.getMimeDecoder().decode(parts.get(0).body()));
+        X509Certificate cert = Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0);
+
+        // BouncyCastle
+        CMSEnvelopedData enveloped = new CMSEnvelopedData(wrap(envelopedData));
+        RecipientInformation recipient = enveloped.getRecipientInfos().getRecipients().iterator().next();
+        byte[] keyPackage = recipient.getContent(new JceKEKEnvelopedRecipient(new SecretKeySpec(KEK, "AES")).setProvider("BC"));
+        assertKeyMatches(cert, keyFromPackage(keyPackage));
+
+        // openssl cms, with the same shared key
+        Path env = Files.createTempFile("enveloped", ".der");
+        Path out = Files.createTempFile("keypackage", ".der");
+        Files.write(env, wrap(envelopedData));
+        run("openssl", "cms", "-decrypt", "-inform", "DER", "-in", env.toString(), "-binary",
+                "-secretkey", HexFormat.of().formatHex(KEK), "-secretkeyid", HexFormat.of().formatHex(KEK_ID), "-out", out.toString());
+        assertArrayEquals(keyPackage, Files.readAllBytes(out));
+    }
+
+    @Test
+    void serverkeygenEncryptsTheKeyForTheClientsRsaCertificate() throws Exception {
+        KeyPair rsa = Pki.rsa2048();
+        X509Certificate clientCert = enrollWithPassword(rsa, "CN=keygen-rsa-client");
+        byte[] ski = SubjectKeyIdentifier.getInstance(org.bouncycastle.asn1.ASN1OctetString.getInstance(
+                clientCert.getExtensionValue("2.5.29.14")).getOctets()).getKeyIdentifier();
+        PKCS10CertificationRequest csr = csrWithAttribute(Pki.p256(), "CN=keygen-asym",
+                new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54"), new DEROctetString(ski));
+
+        EstHttp.Reply reply = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(rsa.getPrivate(), clientCert, target.ca())))
+                .postCsr("keygen/serverkeygen", csr.getEncoded());
+
+        assertEquals(200, reply.status(), reply::toString);
+        List<Part> parts = parts(reply);
+        assertEquals("application/pkcs7-mime; smime-type=server-generated-key", parts.get(0).headers().get("content-type"));
+        byte[] envelopedData = verifiedSignedContent(Base64.getMimeDecoder().decode(parts.get(0).body()));
+        X509Certificate cert = Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0);
+
+        CMSEnvelopedData enveloped = new CMSEnvelopedData(wrap(envelopedData));
+        byte[] keyPackage = enveloped.getRecipientInfos().getRecipients().iterator().next()
+                .getContent(new JceKeyTransEnvelopedRecipient(rsa.getPrivate()).setProvider("BC"));
+        assertKeyMatches(cert, keyFromPackage(keyPackage));
+
+        Path dir = Files.createTempDirectory("keygen-rsa");
+        Files.write(dir.resolve("env.der"), wrap(envelopedData));
+        Files.writeString(dir.resolve("client.pem"), pem("CERTIFICATE", clientCert.getEncoded()));
+        Files.writeString(dir.resolve("client.key"), pem("PRIVATE KEY", rsa.getPrivate().getEncoded()));
+        run("openssl", "cms", "-decrypt", "-inform", "DER", "-in", dir.resolve("env.der").toString(), "-binary",
+                "-recip", dir.resolve("client.pem").toString(), "-inkey", dir.resolve("client.key").toString(),
+                "-out", dir.resolve("kp.der").toString());
+        assertArrayEquals(keyPackage, Files.readAllBytes(dir.resolve("kp.der")));
+    }
+
+    @Test
+    void serverkeygenWithAnUnknownDecryptKeyIdentifierIs400() throws Exception {
+        PKCS10CertificationRequest csr = csrWithAttribute(Pki.p256(), "CN=keygen-unknown-kek",
+                new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"), new DEROctetString(new byte[] {1, 2, 3}));
+        EstHttp.Reply reply = withPassword().postCsr("keygen/serverkeygen", csr.getEncoded());
+        assertEquals(400, reply.status(), reply::toString);
+        assertTrue(reply.text().contains("DecryptKeyIdentifier"), reply::toString);
+    }
+
+    // ---- pending, manual approval, RFC 7030 section 3.7 -------------------------------------------------
+
+    @Test
+    void manualApprovalIs202UntilAnAdministratorApprovesThenTheRepetitionIsIssued() throws Exception {
+        KeyPair keys = Pki.p256();
+        byte[] csr = Pki.csr(keys, "CN=manual-approval-1").getEncoded();
+
+        EstHttp.Reply first = withPassword().postCsr("manual/simpleenroll", csr);
+        assertEquals(202, first.status(), first::toString);
+        assertEquals("7", first.requiredHeader("Retry-After"));
+        assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status(), "still waiting: queued once");
+
+        String id = queuedId("CN=manual-approval-1");
+        assertEquals(0, admin("approve", id, "checked by the test"));
+
+        EstHttp.Reply issued = withPassword().postCsr("manual/simpleenroll", csr);
+        assertEquals(200, issued.status(), issued::toString);
+        X509Certificate cert = Pki.certsOnly(issued.base64Body()).get(0);
+        assertEquals("CN=manual-approval-1", cert.getSubjectX500Principal().getName());
+        assertArrayEquals(keys.getPublic().getEncoded(), cert.getPublicKey().getEncoded());
+
+        assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status(), "an approval is used once");
+    }
+
+    @Test
+    void aRejectedRequestIs403() throws Exception {
+        byte[] csr = Pki.csr(Pki.p256(), "CN=manual-rejected").getEncoded();
+        assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status());
+        assertEquals(0, admin("reject", queuedId("CN=manual-rejected"), "unknown device"));
+
+        EstHttp.Reply reply = withPassword().postCsr("manual/simpleenroll", csr);
+        assertEquals(403, reply.status(), reply::toString);
+        assertTrue(reply.text().contains("rejected"), reply::toString);
+    }
+
+    @Test
+    void bcClientWaitsOnAPendingEnrollmentAndGetsItOnceApproved() throws Exception {
+        PKCS10CertificationRequest csr = Pki.csr(Pki.p256(), "CN=manual-bc");
+        EnrollmentResponse pending = bcClient("manual").simpleEnroll(false, csr, EstScenarios.preemptiveBasicFor(target));
+        assertFalse(pending.isCompleted());
+        assertTrue(pending.getNotBefore() > System.currentTimeMillis() + 5_000, "Retry-After 7 s");
+        assertEquals(0, admin("approve", queuedId("CN=manual-bc"), ""));
+
+        EnrollmentResponse issued = bcClient("manual").simpleEnroll(false, csr, EstScenarios.preemptiveBasicFor(target));
+        assertTrue(issued.isCompleted());
+    }
+
+    /** RFC 7030 section 3.7: a user the server does not know is queued for a person instead of refused. */
+    @Test
+    void anUnknownUserIsQueuedOnALabelThatQueuesIncompleteAuthentication() throws Exception {
+        byte[] csr = Pki.csr(Pki.p256(), "CN=unknown-user-device").getEncoded();
+        EstHttp stranger = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic("factory-line-7", "one-time-pin");
+
+        EstHttp.Reply reply = stranger.postCsr("queue/simpleenroll", csr);
+        assertEquals(202, reply.status(), reply::toString);
+        String listing = adminOutput("list");
+        assertTrue(listing.contains("UNKNOWN HTTP user factory-line-7"), listing);
+
+        assertEquals(0, admin("approve", queuedId("CN=unknown-user-device"), ""));
+        assertEquals(200, stranger.postCsr("queue/simpleenroll", csr).status());
+
+        // the same stranger on a label that refuses: 401 as always; a known user with a wrong password: 401 as always
+        assertEquals(401, stranger.postCsr("simpleenroll", csr).status());
+        assertEquals(401, new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic(target.user(), "wrong")
+                .postCsr("queue/simpleenroll", csr).status());
+    }
+
+    // ---- /csrattrs enforcement, draft-02 dialect ------------------------------------------------------------
+
+    @Test
+    void enforcedCsrAttributesRefuseARequestThatLacksThemAndNameWhat() throws Exception {
+        EstHttp.Reply attrs = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).get("strict/csrattrs");
+        assertEquals(200, attrs.status(), attrs::toString);
+
+        EstHttp.Reply bare = withPassword().postCsr("strict/simpleenroll", Pki.csr(Pki.p256(), "CN=strict-bare").getEncoded());
+        assertEquals(400, bare.status(), bare::toString);
+        assertTrue(bare.text().contains("1.2.840.113549.1.9.7") && bare.text().contains("2.5.29.17"), bare::toString);
+
+        KeyPair keys = Pki.p256();
+        PKCS10CertificationRequest complete = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=strict-complete"), keys.getPublic())
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_challengePassword, new DERPrintableString("anything"))
+                .addAttribute(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest, Pki.csr(keys, "CN=x", "strict.example.org")
+                        .getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest)[0].getAttrValues().getObjectAt(0))
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+        EstHttp.Reply ok = withPassword().postCsr("strict/simpleenroll", complete.getEncoded());
+        assertEquals(200, ok.status(), ok::toString);
+    }
+
+    @Test
+    void draft02LabelAnswersPemArmouredResponses() throws Exception {
+        EstHttp.Reply cacerts = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).get("legacy/CACerts");
+        assertEquals(200, cacerts.status(), cacerts::toString);
+        assertTrue(cacerts.text().startsWith("-----BEGIN PKCS7-----\n"), cacerts::toString);
+        assertFalse(cacerts.header("Content-Transfer-Encoding").isPresent());
+        assertEquals(List.of(target.ca()), Pki.certsOnly(unpem(cacerts.text())));
+
+        EstHttp.Reply enrolled = withPassword().post("legacy/simpleEnroll", "application/x-est-pkcs10",
+                pem("CERTIFICATE REQUEST", Pki.csr(Pki.p256(), "CN=draft-02-pem").getEncoded()).getBytes(StandardCharsets.US_ASCII));
+        assertEquals(200, enrolled.status(), enrolled::toString);
+        assertTrue(enrolled.text().startsWith("-----BEGIN PKCS7-----\n"), enrolled::toString);
+        assertEquals("CN=draft-02-pem", Pki.certsOnly(unpem(enrolled.text())).get(0).getSubjectX500Principal().getName());
+
+        EstHttp.Reply keygen = withPassword().post("legacy/serverKeyGen", "application/x-est-pkcs10",
+                pem("CERTIFICATE REQUEST", Pki.csr(Pki.p256(), "CN=draft-02-keygen").getEncoded()).getBytes(StandardCharsets.US_ASCII));
+        assertEquals(200, keygen.status(), keygen::toString);
+        List<Part> parts = parts(keygen);
+        assertTrue(parts.get(0).body().startsWith("-----BEGIN PRIVATE KEY-----"), keygen::toString);
+        assertTrue(parts.get(1).body().startsWith("-----BEGIN PKCS7-----"), keygen::toString);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private EstHttp withPassword() throws Exception {
+        return new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic(target.user(), target.password());
+    }
+
+    /** BouncyCastle's client on a label. */
+    private org.bouncycastle.est.ESTService bcClient(String label) {
+        X509TrustManager[] trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(target.ca(), null)), null);
+        return new JsseESTServiceBuilder(target.authority(), trust).withLabel(label).build();
+    }
+
+    private X509Certificate enrollWithPassword(KeyPair keys, String subject) throws Exception {
+        EstHttp.Reply reply = withPassword().postCsr("simpleenroll", Pki.csr(keys, subject).getEncoded());
+        assertEquals(200, reply.status(), reply::toString);
+        return Pki.certsOnly(reply.base64Body()).get(0);
+    }
+
+    private static PKCS10CertificationRequest csrWithAttribute(KeyPair keys, String subject, ASN1ObjectIdentifier type,
+                                                               org.bouncycastle.asn1.ASN1Encodable value) throws Exception {
+        return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic()).addAttribute(type, value)
+                .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+    }
+
+    /** The SignedData of an encrypted key part, verified with the EST server's certificate; returns its content. */
+    private byte[] verifiedSignedContent(byte[] der) throws Exception {
+        CMSSignedData signed = new CMSSignedData(der);
+        assertEquals(CMSObjectIdentifiers.envelopedData, signed.getSignedContentTypeOID() == null ? null
+                : new ASN1ObjectIdentifier(signed.getSignedContentTypeOID()));
+        X509Certificate server = Pki.readCertificate(target.estHome().resolve("tls-server.pem"));
+        SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
+        assertTrue(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider("BC").build(server)),
+                "the key package is signed by the EST server");
+        return (byte[]) signed.getSignedContent().getContent();
+    }
+
+    /** EnvelopedData as a ContentInfo, the form CMS tools (openssl cms) read. */
+    private static byte[] wrap(byte[] envelopedData) throws IOException {
+        return new ContentInfo(CMSObjectIdentifiers.envelopedData, EnvelopedData.getInstance(envelopedData)).getEncoded("DER");
+    }
+
+    /** The private key of an RFC 5958 AsymmetricKeyPackage holding one key. */
+    private static PrivateKey keyFromPackage(byte[] keyPackage) throws Exception {
+        ASN1Sequence sequence = ASN1Sequence.getInstance(keyPackage);
+        assertEquals(1, sequence.size());
+        PrivateKeyInfo info = PrivateKeyInfo.getInstance(sequence.getObjectAt(0));
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+    }
+
+    private static void assertKeyMatches(X509Certificate cert, PrivateKey key) throws Exception {
+        java.security.Signature s = java.security.Signature.getInstance("SHA256withECDSA");
+        s.initSign(key);
+        s.update(new byte[] {42});
+        byte[] sig = s.sign();
+        s.initVerify(cert.getPublicKey());
+        s.update(new byte[] {42});
+        assertTrue(s.verify(sig), "the private key belongs to the certificate");
+    }
+
+    record Part(Map<String, String> headers, String body) {
+    }
+
+    /** Splits a multipart/mixed reply at its boundary (RFC 2046 section 5.1.1). */
+    static List<Part> parts(EstHttp.Reply reply) {
+        String type = reply.requiredHeader("Content-Type");
+        assertTrue(type.startsWith(MULTIPART), reply::toString);
+        String boundary = type.substring(MULTIPART.length());
+        String[] chunks = reply.text().split("(^|\r\n)--" + Pattern.quote(boundary));
+        List<Part> parts = new ArrayList<>();
+        for (String chunk : chunks) {
+            if (chunk.isBlank() || chunk.startsWith("--")) {
+                continue;
+            }
+            String c = chunk.startsWith("\r\n") ? chunk.substring(2) : chunk;
+            int split = c.indexOf("\r\n\r\n");
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String line : c.substring(0, split).split("\r\n")) {
+                int colon = line.indexOf(':');
+                headers.put(line.substring(0, colon).strip().toLowerCase(), line.substring(colon + 1).strip());
+            }
+            parts.add(new Part(headers, c.substring(split + 4)));
+        }
+        return parts;
+    }
+
+    private String queuedId(String subject) throws IOException {
+        Matcher m = Pattern.compile("(?m)^([0-9a-f]{32})  PENDING\\n(?:    .*\\n)*?    subject: " + Pattern.quote(subject) + "\\n")
+                .matcher(adminOutput("list"));
+        assertTrue(m.find(), "queued: " + subject);
+        return m.group(1);
+    }
+
+    private int admin(String... args) throws IOException {
+        return Admin.run(args, target.estHome(), new PrintStream(new ByteArrayOutputStream()), System.err);
+    }
+
+    private String adminOutput(String... args) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Admin.run(args, target.estHome(), new PrintStream(out, true, StandardCharsets.UTF_8), System.err));
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] unpem(String text) {
+        return Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z0-9 ]+-----", ""));
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + ": " + output);
+        return output;
+    }
+}
