@@ -209,7 +209,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         Map<String, LabelPolicy> labelPolicies = new LinkedHashMap<>();
         labelPolicyKeys.forEach((label, keys) -> {
             if (!labels.containsKey(label)) {
-                throw new ConfigException(source + ": 'label." + label + ".*' configures a label without 'label." + label + ".ca'");
+                throw new ConfigException(source + ": " + keys.keySet().stream().map(k -> "'label." + label + "." + k + "'")
+                        .collect(java.util.stream.Collectors.joining(", ")) + " configures a label without 'label." + label + ".ca'");
             }
             labelPolicies.put(label, policy(source, "label." + label + ".", keys, unlabelled));
         });

@@ -75,6 +75,23 @@ class Est4jConfigTest {
         assertFalse(e.getMessage().contains("s3cret-password"), "a password typed into the file is never echoed");
     }
 
+    @Test
+    void labelPoliciesInheritThePolicyKeysAndOverrideThem() {
+        Est4jConfig c = Est4jConfig.parse(Map.of("policy.server-keygen", "true", "policy.responses", "draft02-pem",
+                "label.iot.ca", "default", "label.iot.server-keygen", "false", "label.iot.incomplete-auth", "queue",
+                "label.plain.ca", "default", "ca.default.approval", "manual"), "f");
+        org.est4j.jaxrs.policy.LabelPolicy unlabelled = c.policies().of(java.util.Optional.empty());
+        org.est4j.jaxrs.policy.LabelPolicy iot = c.policies().of(java.util.Optional.of("iot"));
+        assertTrue(unlabelled.serverKeyGen());
+        assertEquals(org.est4j.jaxrs.policy.LabelPolicy.ResponseDialect.DRAFT02_PEM, iot.responses(), "inherited");
+        assertEquals(false, iot.serverKeyGen(), "overridden");
+        assertEquals(org.est4j.jaxrs.policy.LabelPolicy.IncompleteAuthentication.QUEUE, iot.incompleteAuth());
+        assertEquals(unlabelled, c.policies().of(java.util.Optional.of("plain")));
+        assertTrue(c.cas().get("default").manualApproval());
+        assertEquals(org.est4j.jaxrs.policy.LabelPolicy.DEFAULTS,
+                Est4jConfig.parse(Map.of(), "f").policies().of(java.util.Optional.empty()), "closed by default: no server-side keys");
+    }
+
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource(delimiter = '|', value = {
             "ca.default.key-algorithm | DSA        | EC-P256",
@@ -90,6 +107,13 @@ class Est4jConfigTest {
             "limit.max-request-bytes  | 100000     | unknown key",
             "proxy.trusted            | 127.0.0.1  | unknown key",
             "proxy.local-ports        | http       | port number",
+            "policy.server-keygen     | yes        | true or false",
+            "policy.responses         | pem        | draft02-pem",
+            "policy.incomplete-auth   | accept     | refuse or queue",
+            "policy.server-keygen.key-algorithm | DSA | EC-P256",
+            "policy.colour            | blue       | unknown key",
+            "label.iot.responses      | rfc7030    | without 'label.iot.ca'",
+            "ca.default.approval      | maybe      | automatic or manual",
     })
     void invalidValuesNameTheKey(String key, String value, String hint) {
         ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of(key, value), "est4j.properties"));
