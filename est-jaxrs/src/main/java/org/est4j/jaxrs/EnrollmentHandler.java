@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.est4j.jaxrs.auth.EstAuthenticator;
+import org.est4j.jaxrs.cmc.FullCmcProcessor;
 import org.est4j.jaxrs.codec.Base64Transfer;
 import org.est4j.jaxrs.codec.BoundedBody;
 import org.est4j.jaxrs.codec.CertsOnlyEncoder;
@@ -42,7 +43,7 @@ import org.est4j.spi.ServerKeyGenRequest;
 import org.est4j.spi.ServerKeyGenResult;
 
 /**
- * The EST operations of RFC 7030 sections 4.1, 4.2, 4.4 and 4.5, independent of JAX-RS. Each request flows one
+ * The EST operations of RFC 7030 section 4, independent of JAX-RS. Each request flows one
  * way: size and media-type checks, authentication, decoding, proof of possession, re-enrollment
  * identity, the CA, encoding. Nothing from an unauthenticated client reaches the ASN.1 parser.
  */
@@ -56,6 +57,7 @@ public final class EnrollmentHandler {
     private final LabelPolicies policies;
     private final KeyEncryptionKeys keyEncryptionKeys;
     private final Optional<ResponseSigner> signer;
+    private final FullCmcProcessor fullCmc;
 
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
@@ -64,6 +66,7 @@ public final class EnrollmentHandler {
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
         this.signer = config.signer();
+        this.fullCmc = signer.map(s -> new FullCmcProcessor(ca, s)).orElse(null);
     }
 
     /** {@code GET /cacerts}: no authentication (RFC 7030 section 4.1.1). */
@@ -137,6 +140,26 @@ public final class EnrollmentHandler {
                         pem ? Base64Transfer.pem(delivery.pemType(), key) : Base64Transfer.encode(key)),
                 new MultipartMixed.Part(EstMediaTypes.PKCS7_CERTS_ONLY, !pem,
                         pem ? Base64Transfer.pem("PKCS7", certificate) : Base64Transfer.encode(certificate)))));
+    }
+
+    /**
+     * {@code POST /fullcmc} (RFC 7030 section 4.3): a signed CMC PKIData in, a signed PKIResponse out.
+     * Failures the CMC layer can express (bad signature, failed proof of possession, refused request)
+     * come back as CMC status inside a 200; HTTP errors are for what it cannot (not CMC at all, 400).
+     * Not offered (501) without a response signer.
+     */
+    public EstReply fullCmc(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
+        if (fullCmc == null) {
+            throw new CaOperationNotSupportedException("full CMC (this server has no response signer configured)");
+        }
+        BoundedBody.checkDeclaredLength(http.contentLength(), maxRequestBytes);
+        if (!EstMediaTypes.isPkcs7(http.contentType())) {
+            throw new EstProtocolException(415, "the request must be a CMC message with Content-Type "
+                    + EstMediaTypes.CMC_REQUEST + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
+        }
+        AuthenticatedClient client = authenticator.authenticate(http);
+        byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
+        return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CMC_RESPONSE, "PKCS7", response);
     }
 
     /** The checks that need no body: declared size (413), media type (415), then authentication (401). */

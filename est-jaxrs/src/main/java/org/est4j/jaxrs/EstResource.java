@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.est4j.jaxrs.policy.Labels;
 import org.est4j.spi.CaException;
-import org.est4j.spi.CaOperationNotSupportedException;
 import org.est4j.spi.CaService;
 
 /**
@@ -107,21 +106,17 @@ public class EstResource {
         return toResponse(handler.serverKeyGen(Labels.require(label), HttpRequestInfo.from(request), body));
     }
 
-    /**
-     * RFC 7030's optional operations this server does not offer yet: 501 rather than 404, so a client
-     * knows the operation exists but is not provided (RFC 7030 section 4.3 and 4.4).
-     */
     @POST
-    @Path("{operation: fullcmc}")
-    public Response notOffered(@PathParam("operation") String operation) throws CaException {
-        throw new CaOperationNotSupportedException(operation);
+    @Path("fullcmc")
+    public Response fullCmc(@Context HttpServletRequest request, InputStream body) throws CaException {
+        return toResponse(handler.fullCmc(Optional.empty(), HttpRequestInfo.from(request), body));
     }
 
     @POST
-    @Path("{label}/{operation: fullcmc}")
-    public Response notOffered(@PathParam("label") String label, @PathParam("operation") String operation) throws CaException {
-        Labels.require(label);
-        throw new CaOperationNotSupportedException(operation);
+    @Path("{label}/fullcmc")
+    public Response fullCmc(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
+            throws CaException {
+        return toResponse(handler.fullCmc(Labels.require(label), HttpRequestInfo.from(request), body));
     }
 
     /** Sends the reply's headers as the exact strings it holds (see {@link EstMediaTypes}). */

@@ -25,7 +25,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 public class WireContentTypeFilter extends GenericFilter {
     private static final long serialVersionUID = 1L;
 
-    private static final List<String> CANONICAL = List.of(EstMediaTypes.PKCS7_CERTS_ONLY, EstMediaTypes.PKCS7_MIME);
+    private static final List<String> CANONICAL = List.of(EstMediaTypes.PKCS7_CERTS_ONLY, EstMediaTypes.PKCS7_MIME,
+            EstMediaTypes.CMC_RESPONSE, EstMediaTypes.CSRATTRS);
+    private static final String MULTIPART = "multipart/mixed;boundary=";
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
@@ -39,9 +41,14 @@ public class WireContentTypeFilter extends GenericFilter {
         }
         String squeezed = value.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
         for (String c : CANONICAL) {
-            if (squeezed.equals(c.replace(" ", ""))) {
+            if (squeezed.equals(c.replace(" ", "").toLowerCase(Locale.ROOT))) {
                 return c;
             }
+        }
+        if (squeezed.startsWith(MULTIPART)) {
+            // serverkeygen: keep the boundary as written (case matters), restore the space
+            String boundary = value.substring(value.toLowerCase(Locale.ROOT).indexOf("boundary=") + "boundary=".length()).strip();
+            return "multipart/mixed; boundary=" + boundary;
         }
         return value;
     }

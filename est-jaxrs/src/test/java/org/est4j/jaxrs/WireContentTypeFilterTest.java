@@ -14,7 +14,10 @@ class WireContentTypeFilterTest {
             "Application/PKCS7-MIME ;  smime-type=certs-only   | application/pkcs7-mime; smime-type=certs-only",
             "application/pkcs7-mime                            | application/pkcs7-mime",
             "text/plain;charset=utf-8                          | text/plain;charset=utf-8",
-            "application/pkcs7-mime;smime-type=CMC-response    | application/pkcs7-mime;smime-type=CMC-response",
+            "application/pkcs7-mime;smime-type=CMC-response    | application/pkcs7-mime; smime-type=CMC-response",
+            "application/pkcs7-mime;smime-type=server-generated-key | application/pkcs7-mime;smime-type=server-generated-key",
+            "multipart/mixed;boundary=est4j-0aF                | multipart/mixed; boundary=est4j-0aF",
+            "application/csrattrs                              | application/csrattrs",
     })
     void restoresTheCanonicalSpellingOfEstTypesOnly(String sent, String onTheWire) {
         assertEquals(onTheWire, WireContentTypeFilter.canonical(sent));

@@ -186,9 +186,10 @@ abstract class EstScenarios {
         assertEquals(CERTS_ONLY, enrolled.requiredHeader("Content-Type"));
     }
 
+    /** Server-side key generation is off unless a label enables it (RFC 7030 4.4 advises against it): 501, not 404. */
     @Test
-    void operationsNotOfferedYetAre501NotFound() throws Exception {
-        for (String operation : new String[] {"serverkeygen", "fullcmc", "serverKeyGen"}) {
+    void serverKeyGenerationIsOffByDefault() throws Exception {
+        for (String operation : new String[] {"serverkeygen", "serverKeyGen"}) {
             EstHttp.Reply reply = withPassword().post(operation, "application/pkcs10", new byte[] {'A'});
             assertEquals(501, reply.status(), reply::toString);
             assertOneLineText(reply);

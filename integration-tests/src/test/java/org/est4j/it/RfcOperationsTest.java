@@ -86,6 +86,9 @@ class RfcOperationsTest {
     private static final byte[] KEK = HexFormat.of().parseHex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
     private static final String MULTIPART = "multipart/mixed; boundary=";
 
+    /** Distinguishes this run's queued requests from those of earlier runs on the same data directory. */
+    private static final String RUN = Long.toString(System.nanoTime(), 36);
+
     private static String originalConfig;
     private EstTarget target;
 
@@ -257,25 +260,101 @@ class RfcOperationsTest {
         assertTrue(reply.text().contains("DecryptKeyIdentifier"), reply::toString);
     }
 
+    // ---- /fullcmc --------------------------------------------------------------------------------------
+
+    private static final String CMC_REQUEST = "application/pkcs7-mime; smime-type=CMC-request";
+
+    @Test
+    void fullCmcWithAPkcs10RequestAnswersASignedPkiResponseWithTheCertificate() throws Exception {
+        KeyPair keys = Pki.p256();
+        byte[] transactionId = {0x11, 0x22, 0x33};
+        byte[] nonce = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+        byte[] request = CmcMessages.pkcs10Request(keys, "CN=cmc-pkcs10", null, null, transactionId, nonce);
+
+        EstHttp.Reply reply = withPassword().post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(request));
+
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals("application/pkcs7-mime; smime-type=CMC-response", reply.requiredHeader("Content-Type"));
+        CmcMessages.Response response = CmcMessages.parseResponse(reply.base64Body(), serverCertificate());
+        assertTrue(response.signatureValid(), "signed by the EST server (id-kp-cmcRA)");
+        assertTrue(response.statusFor(CmcMessages.REQUEST_BODY_PART_ID).isSuccess(), response::toString);
+        assertTrue(response.sameTransactionId(transactionId));
+        assertArrayEquals(nonce, response.recipientNonce());
+        X509Certificate cert = response.certificateFor(keys.getPublic());
+        assertEquals("CN=cmc-pkcs10", cert.getSubjectX500Principal().getName());
+        Pki.pkixValidate(cert, target.ca());
+    }
+
+    @Test
+    void fullCmcWithACrmfRequestSignedByTheClientsCertificate() throws Exception {
+        KeyPair signerKeys = Pki.p256();
+        X509Certificate signer = enrollWithPassword(signerKeys, "CN=cmc-signer");
+        KeyPair keys = Pki.p256();
+        byte[] request = CmcMessages.crmfRequest(keys, "CN=cmc-crmf", signer, signerKeys.getPrivate(), new byte[] {5});
+
+        EstHttp.Reply reply = withPassword().post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(request));
+
+        assertEquals(200, reply.status(), reply::toString);
+        CmcMessages.Response response = CmcMessages.parseResponse(reply.base64Body(), serverCertificate());
+        assertTrue(response.statusFor(CmcMessages.REQUEST_BODY_PART_ID).isSuccess(), response::toString);
+        Pki.pkixValidate(response.certificateFor(keys.getPublic()), target.ca());
+    }
+
+    @Test
+    void fullCmcRevokesTheClientsOwnCertificateAndRefusesSomeoneElses() throws Exception {
+        KeyPair mine = Pki.p256();
+        X509Certificate myCert = enrollWithPassword(mine, "CN=cmc-revoke-mine");
+        X509Certificate theirs = enrollWithPassword(Pki.p256(), "CN=cmc-revoke-theirs");
+        EstHttp asHolder = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(mine.getPrivate(), myCert, target.ca())));
+
+        EstHttp.Reply own = asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(
+                CmcMessages.revokeRequest(myCert.getIssuerX500Principal(), myCert.getSerialNumber(), 1, myCert, mine.getPrivate())));
+        CmcMessages.Response ok = CmcMessages.parseResponse(own.base64Body(), serverCertificate());
+        assertTrue(ok.statusFor(CmcMessages.REVOKE_BODY_PART_ID).isSuccess(), ok::toString);
+        assertTrue(Files.readString(target.estHome().resolve("ca/default/revoked.log"))
+                .contains(" " + myCert.getSerialNumber().toString(16) + " 1 "), "recorded with reason keyCompromise");
+
+        EstHttp.Reply other = asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(
+                CmcMessages.revokeRequest(theirs.getIssuerX500Principal(), theirs.getSerialNumber(), 0, myCert, mine.getPrivate())));
+        assertEquals(200, other.status(), "a refusal the CMC layer can express is a CMC status, not an HTTP error");
+        CmcMessages.Status refused = CmcMessages.parseResponse(other.base64Body(), serverCertificate())
+                .statusFor(CmcMessages.REVOKE_BODY_PART_ID);
+        assertEquals("failed", refused.status());
+        assertEquals("badIdentity", refused.failInfo());
+    }
+
+    @Test
+    void fullCmcThatIsNotCmsIs400AndAPkcs10ContentTypeIs415() throws Exception {
+        EstHttp.Reply garbage = withPassword().post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(new byte[] {0x30, 3, 1, 1, 0}));
+        assertEquals(400, garbage.status(), garbage::toString);
+        EstScenarios.assertOneLineText(garbage);
+        EstHttp.Reply wrongType = withPassword().post("fullcmc", "application/pkcs10", new byte[] {'A'});
+        assertEquals(415, wrongType.status(), wrongType::toString);
+    }
+
+    private X509Certificate serverCertificate() throws Exception {
+        return Pki.readCertificate(target.estHome().resolve("tls-server.pem"));
+    }
+
     // ---- pending, manual approval, RFC 7030 section 3.7 -------------------------------------------------
 
     @Test
     void manualApprovalIs202UntilAnAdministratorApprovesThenTheRepetitionIsIssued() throws Exception {
         KeyPair keys = Pki.p256();
-        byte[] csr = Pki.csr(keys, "CN=manual-approval-1").getEncoded();
+        byte[] csr = Pki.csr(keys, "CN=manual-approval-1-" + RUN).getEncoded();
 
         EstHttp.Reply first = withPassword().postCsr("manual/simpleenroll", csr);
         assertEquals(202, first.status(), first::toString);
         assertEquals("7", first.requiredHeader("Retry-After"));
         assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status(), "still waiting: queued once");
 
-        String id = queuedId("CN=manual-approval-1");
+        String id = queuedId("CN=manual-approval-1-" + RUN);
         assertEquals(0, admin("approve", id, "checked by the test"));
 
         EstHttp.Reply issued = withPassword().postCsr("manual/simpleenroll", csr);
         assertEquals(200, issued.status(), issued::toString);
         X509Certificate cert = Pki.certsOnly(issued.base64Body()).get(0);
-        assertEquals("CN=manual-approval-1", cert.getSubjectX500Principal().getName());
+        assertEquals("CN=manual-approval-1-" + RUN, cert.getSubjectX500Principal().getName());
         assertArrayEquals(keys.getPublic().getEncoded(), cert.getPublicKey().getEncoded());
 
         assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status(), "an approval is used once");
@@ -283,9 +362,9 @@ class RfcOperationsTest {
 
     @Test
     void aRejectedRequestIs403() throws Exception {
-        byte[] csr = Pki.csr(Pki.p256(), "CN=manual-rejected").getEncoded();
+        byte[] csr = Pki.csr(Pki.p256(), "CN=manual-rejected-" + RUN).getEncoded();
         assertEquals(202, withPassword().postCsr("manual/simpleenroll", csr).status());
-        assertEquals(0, admin("reject", queuedId("CN=manual-rejected"), "unknown device"));
+        assertEquals(0, admin("reject", queuedId("CN=manual-rejected-" + RUN), "unknown device"));
 
         EstHttp.Reply reply = withPassword().postCsr("manual/simpleenroll", csr);
         assertEquals(403, reply.status(), reply::toString);
@@ -294,11 +373,11 @@ class RfcOperationsTest {
 
     @Test
     void bcClientWaitsOnAPendingEnrollmentAndGetsItOnceApproved() throws Exception {
-        PKCS10CertificationRequest csr = Pki.csr(Pki.p256(), "CN=manual-bc");
+        PKCS10CertificationRequest csr = Pki.csr(Pki.p256(), "CN=manual-bc-" + RUN);
         EnrollmentResponse pending = bcClient("manual").simpleEnroll(false, csr, EstScenarios.preemptiveBasicFor(target));
         assertFalse(pending.isCompleted());
         assertTrue(pending.getNotBefore() > System.currentTimeMillis() + 5_000, "Retry-After 7 s");
-        assertEquals(0, admin("approve", queuedId("CN=manual-bc"), ""));
+        assertEquals(0, admin("approve", queuedId("CN=manual-bc-" + RUN), ""));
 
         EnrollmentResponse issued = bcClient("manual").simpleEnroll(false, csr, EstScenarios.preemptiveBasicFor(target));
         assertTrue(issued.isCompleted());
@@ -307,7 +386,7 @@ class RfcOperationsTest {
     /** RFC 7030 section 3.7: a user the server does not know is queued for a person instead of refused. */
     @Test
     void anUnknownUserIsQueuedOnALabelThatQueuesIncompleteAuthentication() throws Exception {
-        byte[] csr = Pki.csr(Pki.p256(), "CN=unknown-user-device").getEncoded();
+        byte[] csr = Pki.csr(Pki.p256(), "CN=unknown-user-device-" + RUN).getEncoded();
         EstHttp stranger = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic("factory-line-7", "one-time-pin");
 
         EstHttp.Reply reply = stranger.postCsr("queue/simpleenroll", csr);
@@ -315,7 +394,7 @@ class RfcOperationsTest {
         String listing = adminOutput("list");
         assertTrue(listing.contains("UNKNOWN HTTP user factory-line-7"), listing);
 
-        assertEquals(0, admin("approve", queuedId("CN=unknown-user-device"), ""));
+        assertEquals(0, admin("approve", queuedId("CN=unknown-user-device-" + RUN), ""));
         assertEquals(200, stranger.postCsr("queue/simpleenroll", csr).status());
 
         // the same stranger on a label that refuses: 401 as always; a known user with a wrong password: 401 as always
@@ -396,7 +475,7 @@ class RfcOperationsTest {
         CMSSignedData signed = new CMSSignedData(der);
         assertEquals(CMSObjectIdentifiers.envelopedData, signed.getSignedContentTypeOID() == null ? null
                 : new ASN1ObjectIdentifier(signed.getSignedContentTypeOID()));
-        X509Certificate server = Pki.readCertificate(target.estHome().resolve("tls-server.pem"));
+        X509Certificate server = serverCertificate();
         SignerInformation signer = signed.getSignerInfos().getSigners().iterator().next();
         assertTrue(signer.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider("BC").build(server)),
                 "the key package is signed by the EST server");

@@ -40,6 +40,7 @@ import org.bouncycastle.cert.crmf.CRMFException;
 import org.bouncycastle.cert.crmf.CertificateRequestMessage;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.CsrDecoder;

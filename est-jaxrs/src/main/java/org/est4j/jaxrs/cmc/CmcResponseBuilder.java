@@ -32,7 +32,9 @@ import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
 import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.codec.ResponseSigner;
 
 /**
  * Collects the controls and certificates of a Full PKI Response (RFC 5272 section 3.2.2) and signs it:
@@ -87,24 +89,13 @@ final class CmcResponseBuilder {
     }
 
     /** The DER of the signed response ContentInfo. */
-    byte[] sign(CmcSigner signer) {
+    byte[] sign(ResponseSigner signer) {
         try {
             PKIResponse response = new PKIResponse(controls.toArray(TaggedAttribute[]::new),
                     new TaggedContentInfo[0], new OtherMsg[0]);
-            ContentSigner contentSigner = new JcaContentSignerBuilder(signer.signatureAlgorithm())
-                    .setProvider(BouncyCastle.PROVIDER).build(signer.key());
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
-                    new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.PROVIDER).build())
-                    .build(contentSigner, signer.certificate()));
-            Set<X509Certificate> all = new LinkedHashSet<>(signer.chain());
-            all.addAll(certificates);
-            generator.addCertificates(new JcaCertStore(all));
-            CMSSignedData signed = generator.generate(
-                    new CMSProcessableByteArray(CMCObjectIdentifiers.id_cct_PKIResponse, response.getEncoded(ASN1Encoding.DER)), true);
-            return signed.getEncoded(ASN1Encoding.DER);
-        } catch (OperatorCreationException | GeneralSecurityException | CMSException | IOException e) {
-            throw new IllegalStateException("cannot sign the CMC response with " + signer, e);
+            return signer.sign(CMCObjectIdentifiers.id_cct_PKIResponse, response.getEncoded(ASN1Encoding.DER), List.copyOf(certificates));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode the CMC response", e);
         }
     }
 }

@@ -37,7 +37,9 @@ import org.bouncycastle.asn1.cmc.RevokeRequest;
 import org.bouncycastle.asn1.cmc.TaggedAttribute;
 import org.bouncycastle.asn1.cmc.TaggedContentInfo;
 import org.bouncycastle.asn1.cmc.TaggedRequest;
+
 import org.est4j.jaxrs.EstProtocolException;
+import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaOperationNotSupportedException;
@@ -126,15 +128,15 @@ public final class FullCmcProcessor {
             CMCObjectIdentifiers.id_cmc_identityProofV2);
 
     private final CaService ca;
-    private final CmcSigner signer;
+    private final ResponseSigner signer;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    public FullCmcProcessor(CaService ca, CmcSigner signer) {
+    public FullCmcProcessor(CaService ca, ResponseSigner signer) {
         this(ca, signer, Clock.systemUTC());
     }
 
-    FullCmcProcessor(CaService ca, CmcSigner signer, Clock clock) {
+    FullCmcProcessor(CaService ca, ResponseSigner signer, Clock clock) {
         this.ca = Objects.requireNonNull(ca, "ca");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");

@@ -38,6 +38,7 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
 

@@ -33,6 +33,7 @@ public record ResponseSigner(PrivateKey key, List<X509Certificate> chain) {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("the signer needs its certificate");
         }
+        signatureAlgorithm(key); // fail at configuration time, not on the first request
     }
 
     public X509Certificate certificate() {
@@ -57,12 +58,22 @@ public record ResponseSigner(PrivateKey key, List<X509Certificate> chain) {
         }
     }
 
-    private String signatureAlgorithm() {
+    /** The JCA signature algorithm for the key: SHA-256 with ECDSA or RSA, or the EdDSA curve's own. */
+    public String signatureAlgorithm() {
+        return signatureAlgorithm(key);
+    }
+
+    private static String signatureAlgorithm(PrivateKey key) {
+        if (key instanceof java.security.interfaces.EdECKey edec) {
+            // JDK EdDSA keys all say "EdDSA"; the curve is in the parameters.
+            return edec.getParams().getName();
+        }
         return switch (key.getAlgorithm()) {
             case "EC", "ECDSA" -> "SHA256withECDSA";
             case "RSA" -> "SHA256withRSA";
-            case "Ed25519", "EdDSA" -> "Ed25519";
-            default -> throw new IllegalStateException("unsupported signer key type " + key.getAlgorithm());
+            case "Ed25519", "Ed448" -> key.getAlgorithm();
+            default -> throw new IllegalArgumentException("a response signer key must be EC, RSA, Ed25519 or Ed448, not "
+                    + key.getAlgorithm());
         };
     }
 

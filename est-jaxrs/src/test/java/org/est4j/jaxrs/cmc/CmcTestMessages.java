@@ -46,6 +46,7 @@ import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
 import org.est4j.jaxrs.codec.BouncyCastle;
 
 /** Builds Full PKI Requests and reads Full PKI Responses for the unit tests, as a CMC client would. */

@@ -30,11 +30,11 @@ import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1GeneralizedTime;
 import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERUTF8String;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cmc.CMCFailInfo;
 import org.bouncycastle.asn1.cmc.CMCObjectIdentifiers;
 import org.bouncycastle.asn1.cmc.RevokeRequest;
@@ -42,9 +42,12 @@ import org.bouncycastle.asn1.cmc.TaggedAttribute;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.junit.jupiter.api.Test;
+
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.TestPki;
 import org.est4j.jaxrs.codec.CertsOnlyEncoder;
+import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.AuthenticationMethod;
 import org.est4j.spi.CaException;
@@ -55,7 +58,6 @@ import org.est4j.spi.EnrollmentForbiddenException;
 import org.est4j.spi.RevocationRequest;
 import org.est4j.spi.SubjectAltName;
 import org.est4j.spi.UnknownLabelException;
-import org.junit.jupiter.api.Test;
 
 class FullCmcProcessorTest {
 
@@ -67,7 +69,7 @@ class FullCmcProcessorTest {
     private final KeyPair raKey = TestPki.ecKey();
     private final X509Certificate raCert = ca.ca.issue("CN=est4j RA", raKey.getPublic(), null, KeyPurposeId.id_kp_cmcRA);
     private final FullCmcProcessor processor = new FullCmcProcessor(ca,
-            new CmcSigner(raKey.getPrivate(), List.of(raCert, ca.ca.certificate())), Clock.fixed(NOW, ZoneOffset.UTC));
+            new ResponseSigner(raKey.getPrivate(), List.of(raCert, ca.ca.certificate())), Clock.fixed(NOW, ZoneOffset.UTC));
 
     /** The EST client: authenticated by a TLS certificate, which also signs its CMC messages. */
     private final KeyPair clientKey = TestPki.ecKey();
@@ -395,7 +397,7 @@ class FullCmcProcessorTest {
         for (String algorithm : List.of("RSA", "Ed25519")) {
             KeyPair signerKey = java.security.KeyPairGenerator.getInstance(algorithm).generateKeyPair();
             X509Certificate signerCert = ca.ca.issue("CN=" + algorithm + " RA", signerKey.getPublic(), null);
-            FullCmcProcessor other = new FullCmcProcessor(ca, new CmcSigner(signerKey.getPrivate(), List.of(signerCert)));
+            FullCmcProcessor other = new FullCmcProcessor(ca, new ResponseSigner(signerKey.getPrivate(), List.of(signerCert)));
             byte[] request = signed(pkiData(transactionControls(), pkcs10(3, TestPki.csr(TestPki.ecKey(), "CN=d", null))),
                     clientCert, clientKey.getPrivate());
 

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
 import org.est4j.jaxrs.TestPki;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.spi.CaCertificates;

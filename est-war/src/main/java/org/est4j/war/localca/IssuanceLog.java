@@ -122,6 +122,10 @@ final class IssuanceLog implements Closeable {
         return -1;
     }
 
+    Path file() {
+        return file;
+    }
+
     @Override
     public synchronized void close() throws IOException {
         try {

@@ -59,11 +59,13 @@ public final class LocalCa implements Closeable {
     private final IssuanceLog log;
     private final JcaX509ExtensionUtils extensionUtils;
     private final ApprovalQueue approvals;
+    private final RevocationLog revocations;
 
     private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals)
             throws GeneralSecurityException {
         this.settings = settings;
         this.approvals = approvals;
+        this.revocations = new RevocationLog(log.file().resolveSibling("revoked.log"));
         this.key = key;
         this.certificate = certificate;
         this.log = log;
@@ -97,6 +99,11 @@ public final class LocalCa implements Closeable {
 
     public X509Certificate certificate() {
         return certificate;
+    }
+
+    /** Certificates of this CA revoked through CMC ({@code ca/<name>/revoked.log}). */
+    public RevocationLog revocations() {
+        return revocations;
     }
 
     /** Requests of this CA waiting for an administrator ({@code ca/<name>/pending}). */

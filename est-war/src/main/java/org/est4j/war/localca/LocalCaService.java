@@ -1,21 +1,18 @@
 package org.est4j.war.localca;
 
+import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.Map;
-import org.est4j.spi.EnrollmentForbiddenException;
-import org.est4j.spi.Pending;
-import org.est4j.war.config.CaSettings;
-
-import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import org.bouncycastle.asn1.x509.GeneralNames;
+
 import org.est4j.spi.CaCertificates;
 import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
@@ -26,11 +23,15 @@ import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.CsrRejectedException;
+import org.est4j.spi.EnrollmentForbiddenException;
 import org.est4j.spi.EnrollmentRequest;
 import org.est4j.spi.EnrollmentResult;
 import org.est4j.spi.Issued;
+import org.est4j.spi.Pending;
+import org.est4j.spi.RevocationRequest;
 import org.est4j.spi.UnknownLabelException;
 import org.est4j.war.Est4jRuntime;
+import org.est4j.war.config.CaSettings;
 
 /**
  * The embedded local CA as est4j's default {@link CaService}. It issues every authenticated,
@@ -110,6 +111,44 @@ public class LocalCaService implements CaService {
         details.put("csr", java.util.Base64.getEncoder().encodeToString(request.csr().der()));
         queue.submit(id, details);
         return new Pending(Duration.ofSeconds(settings.retryAfterSeconds()));
+    }
+
+    /**
+     * CMC revokeRequest: allowed to the holder of the certificate (the TLS client certificate with that
+     * issuer and serial) and to a registration authority (a validated TLS certificate with
+     * {@code id-kp-cmcRA}). Recorded durably in {@code revoked.log}; est4j publishes no CRL or OCSP yet.
+     */
+    @Override
+    public void revoke(RevocationRequest request) throws CaException {
+        LocalCa ca = ca(request.label());
+        if (!ca.certificate().getSubjectX500Principal().equals(request.issuer())) {
+            throw new CsrRejectedException("this CA is " + ca.certificate().getSubjectX500Principal().getName()
+                    + ", not the issuer named in the revocation request");
+        }
+        if (request.serialNumber().signum() <= 0 || request.serialNumber().compareTo(ca.lastSerial()) > 0) {
+            throw new CsrRejectedException("this CA has issued no certificate with serial " + request.serialNumber().toString(16));
+        }
+        X509Certificate own = request.client().certificate().orElse(null);
+        boolean holder = own != null && own.getSerialNumber().equals(request.serialNumber())
+                && own.getIssuerX500Principal().equals(request.issuer());
+        if (!holder && !isRegistrationAuthority(own)) {
+            throw new EnrollmentForbiddenException("only the holder of the certificate (as TLS client certificate) "
+                    + "or a registration authority may revoke it");
+        }
+        try {
+            ca.revocations().record(request.serialNumber(), request.reason(), ApprovalQueue.describe(request.client()));
+        } catch (IOException e) {
+            throw new CaUnavailableException("the local CA cannot record the revocation right now", null, e);
+        }
+    }
+
+    private static boolean isRegistrationAuthority(X509Certificate certificate) {
+        try {
+            return certificate != null && certificate.getExtendedKeyUsage() != null
+                    && certificate.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.28");
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
     }
 
     @Override
