@@ -404,7 +404,7 @@ abstract class EstScenarios {
     }
 
     /** Every line between the script's README markers must stand in README.md as it is. */
-    private static void assertReadmeShowsTheScriptVerbatim(Path script) throws IOException {
+    static void assertReadmeShowsTheScriptVerbatim(Path script) throws IOException {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
         List<String> lines = Files.readAllLines(script, StandardCharsets.UTF_8);
         List<String> flow = lines.subList(lines.indexOf("# BEGIN README") + 1, lines.indexOf("# END README"));

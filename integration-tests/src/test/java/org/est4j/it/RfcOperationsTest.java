@@ -191,6 +191,18 @@ class RfcOperationsTest {
         assertTrue(text.contains("NIST CURVE: P-384") || text.contains("secp384r1"), text);
     }
 
+    /** The README's curl + openssl + awk commands for /serverkeygen, verbatim. */
+    @Test
+    void readmeServerKeyGenFlowWithCurlAndOpenssl() throws Exception {
+        Path script = Path.of(RfcOperationsTest.class.getResource("/readme-keygen.sh").toURI());
+        EstScenarios.assertReadmeShowsTheScriptVerbatim(script);
+        Path work = Files.createDirectories(Path.of("target", "readme-keygen", RUN).toAbsolutePath());
+        String output = run("bash", script.toString(), target.authority(), target.estHome().toString(), work.toString());
+        assertTrue(output.contains("sensor-9.pem: OK") && output.contains("key matches certificate"), output);
+        assertEquals(new javax.security.auth.x500.X500Principal("CN=sensor-9"),
+                Pki.readCertificate(work.resolve("sensor-9.pem")).getSubjectX500Principal());
+    }
+
     @Test
     void serverkeygenEncryptsTheKeyForASharedSymmetricKey() throws Exception {
         PKCS10CertificationRequest csr = csrWithAttribute(Pki.p256(), "CN=keygen-kek",
