@@ -2,6 +2,7 @@ package org.est4j.spi;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -25,7 +26,7 @@ public record CsrAttributes(List<Item> items) {
     }
 
     /** One element of {@code CsrAttrs}: an OID or an attribute. */
-    public sealed interface Item permits Oid, Attribute {
+    public sealed interface Item permits Oid, Attribute, Template {
     }
 
     /** A bare object identifier (an attribute, extension or algorithm the client should use). */
@@ -49,6 +50,65 @@ public record CsrAttributes(List<Item> items) {
                 throw new IllegalArgumentException("an attribute needs at least one value");
             }
             valueOids.forEach(CsrAttributes::requireOid);
+        }
+    }
+
+    /**
+     * The RFC 9908 template form: a {@code CertificationRequestInfoTemplate} (attribute
+     * {@code id-aa-certificationRequestInfoTemplate}, 1.2.840.113549.1.9.16.2.61) that shows the client
+     * the request to build: subject fields, key type, and the extensions to ask for (inside an
+     * {@code id-aa-extensionReqTemplate}, 1.2.840.113549.1.9.16.2.62, attribute).
+     *
+     * @param subject    subject fields in order, one RDN each; a field without a value means "fill in"
+     * @param key        the key type the request must have, if any
+     * @param extensions extensions the request should ask for
+     */
+    public record Template(List<SubjectField> subject, Optional<KeyTemplate> key, List<ExtensionTemplate> extensions)
+            implements Item {
+        public Template {
+            subject = List.copyOf(subject);
+            Objects.requireNonNull(key, "key");
+            extensions = List.copyOf(extensions);
+        }
+    }
+
+    /**
+     * One subject field of a {@link Template}.
+     *
+     * @param type  the attribute type OID (2.5.4.3 for commonName...)
+     * @param value the value the CA will use (a UTF8String), or empty for "the client fills it in"
+     */
+    public record SubjectField(String type, Optional<String> value) {
+        public SubjectField {
+            requireOid(type);
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * The key of a {@link Template}.
+     *
+     * @param algorithm  the SubjectPublicKeyInfo algorithm OID (1.2.840.10045.2.1 for EC...)
+     * @param parameters a parameter OID such as the named curve, if any
+     */
+    public record KeyTemplate(String algorithm, Optional<String> parameters) {
+        public KeyTemplate {
+            requireOid(algorithm);
+            parameters.ifPresent(CsrAttributes::requireOid);
+        }
+    }
+
+    /**
+     * One extension of a {@link Template}.
+     *
+     * @param oid      the extension OID
+     * @param critical whether it should be marked critical
+     * @param value    the DER of the extension value the CA suggests, or empty for "the client fills it in"
+     */
+    public record ExtensionTemplate(String oid, boolean critical, Optional<byte[]> value) {
+        public ExtensionTemplate {
+            requireOid(oid);
+            value = value.map(byte[]::clone);
         }
     }
 

@@ -93,6 +93,14 @@ class LabelOperationsTest {
 
         @Override
         public Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) {
+            if (request.label().equals(Optional.of("keygen"))) {
+                // the RFC 9908 form: an EC P-256 key, a CN and an O, and a subjectAltName
+                return Optional.of(new CsrAttributes(List.of(new CsrAttributes.Template(
+                        List.of(new CsrAttributes.SubjectField("2.5.4.3", Optional.empty()),
+                                new CsrAttributes.SubjectField("2.5.4.10", Optional.of("Example"))),
+                        Optional.of(new CsrAttributes.KeyTemplate("1.2.840.10045.2.1", Optional.of("1.2.840.10045.3.1.7"))),
+                        List.of(new CsrAttributes.ExtensionTemplate("2.5.29.17", false, Optional.empty()))))));
+            }
             return Optional.of(new CsrAttributes(List.of(new CsrAttributes.Oid("1.2.840.113549.1.9.7"),
                     new CsrAttributes.Attribute("1.2.840.113549.1.9.14", List.of("2.5.29.17")))));
         }
@@ -271,6 +279,23 @@ class LabelOperationsTest {
                 "a known user with a wrong password is never queued");
         assertEquals(401, assertThrows(EstProtocolException.class, () -> post("simpleenroll", "queue", null, null, csr)).status(),
                 "a client that presents nothing is challenged");
+    }
+
+    @Test
+    void anRfc9908TemplateIsEnforcedToo() throws Exception {
+        org.est4j.jaxrs.codec.DecodedCsr bare = org.est4j.jaxrs.codec.CsrDecoder.decode(TestPki.csr(TestPki.ecKey(), "CN=t", null));
+        CsrAttributes asked = ca.csrAttributes(new CsrAttributesRequest(Optional.of("keygen"),
+                org.est4j.spi.AuthenticatedClient.anonymous("192.0.2.1"))).orElseThrow();
+        EstProtocolException e = assertThrows(EstProtocolException.class,
+                () -> org.est4j.jaxrs.policy.CsrAttributesCheck.check(asked, bare));
+        assertTrue(e.getMessage().contains("subject field 2.5.4.10") && e.getMessage().contains("extension 2.5.29.17"), e.getMessage());
+
+        org.est4j.jaxrs.policy.CsrAttributesCheck.check(asked, org.est4j.jaxrs.codec.CsrDecoder.decode(TestPki.csr(TestPki.ecKey(),
+                "CN=t,O=Example", new org.bouncycastle.asn1.x509.GeneralName[] {TestPki.dns("t.example")})));
+        EstProtocolException wrongValue = assertThrows(EstProtocolException.class, () -> org.est4j.jaxrs.policy.CsrAttributesCheck
+                .check(asked, org.est4j.jaxrs.codec.CsrDecoder.decode(TestPki.csr(TestPki.ecKey(), "CN=t,O=Other",
+                        new org.bouncycastle.asn1.x509.GeneralName[] {TestPki.dns("t.example")}))));
+        assertTrue(wrongValue.getMessage().contains("2.5.4.10 = Example"), wrongValue.getMessage());
     }
 
     @Test

@@ -118,6 +118,8 @@ class RfcOperationsTest {
                 ca.manual.retry-after-seconds = 7
                 label.manual.ca = manual
                 ca.strict.csr-attributes = challengePassword, extensionRequest=subjectAltName
+                ca.strict.csr-template-subject = CN
+                ca.strict.csr-template-key = ecPublicKey=secp256r1
                 label.strict.ca = strict
                 label.strict.csr-attributes.enforce = true
                 """, StandardCharsets.UTF_8);
@@ -421,6 +423,13 @@ class RfcOperationsTest {
     void enforcedCsrAttributesRefuseARequestThatLacksThemAndNameWhat() throws Exception {
         EstHttp.Reply attrs = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).get("strict/csrattrs");
         assertEquals(200, attrs.status(), attrs::toString);
+        Path der = Files.createTempFile("csrattrs", ".der");
+        Files.write(der, attrs.base64Body());
+        String parsed = run("openssl", "asn1parse", "-inform", "DER", "-in", der.toString());
+        assertTrue(parsed.contains(":1.2.840.113549.1.9.16.2.61") && parsed.contains("challengePassword"),
+                () -> "the RFC 9908 template next to the RFC 7030 items:\n" + parsed);
+        assertTrue(bcClient("strict").getCSRAttributes().getAttributesResponse()
+                .hasRequirement(PKCSObjectIdentifiers.pkcs_9_at_challengePassword), "BouncyCastle's client reads the same answer");
 
         EstHttp.Reply bare = withPassword().postCsr("strict/simpleenroll", Pki.csr(Pki.p256(), "CN=strict-bare").getEncoded());
         assertEquals(400, bare.status(), bare::toString);

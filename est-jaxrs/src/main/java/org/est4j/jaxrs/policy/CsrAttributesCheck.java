@@ -6,6 +6,9 @@ import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x500.RDN;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -26,7 +29,8 @@ import org.est4j.spi.CsrAttributes;
  *       that type, and an attribute form ({@code ecPublicKey = secp384r1}) also fixes the curve;</li>
  *   <li>{@code extensionRequest} with values: each value is an extension the request must ask for;</li>
  *   <li>any other OID or attribute type: the request must carry that attribute, or an extension of
- *       that OID.</li>
+ *       that OID;</li>
+ *   <li>an RFC 9908 template: its key type, subject fields and extensions.</li>
  * </ul>
  */
 public final class CsrAttributesCheck {
@@ -51,6 +55,8 @@ public final class CsrAttributesCheck {
                 checkOid(oid.oid(), csr, decoded, missing);
             } else if (item instanceof CsrAttributes.Attribute attribute) {
                 checkAttribute(attribute, csr, decoded, missing);
+            } else if (item instanceof CsrAttributes.Template template) {
+                checkTemplate(template, csr, decoded, missing);
             }
         }
         if (!missing.isEmpty()) {
@@ -93,6 +99,38 @@ public final class CsrAttributesCheck {
             }
         } else if (csr.getAttributes(new ASN1ObjectIdentifier(type)).length == 0) {
             missing.add("attribute " + type);
+        }
+    }
+
+    /**
+     * RFC 9908 template: the key type (and curve) must match, every subject field must be present (with
+     * the template's value where it gives one), and every extension must be requested.
+     */
+    private static void checkTemplate(CsrAttributes.Template template, PKCS10CertificationRequest csr, DecodedCsr decoded,
+                                      List<String> missing) {
+        template.key().ifPresent(k -> {
+            AlgorithmIdentifier key = keyAlgorithm(csr);
+            if (!key.getAlgorithm().getId().equals(k.algorithm())) {
+                missing.add("a public key of type " + k.algorithm() + " (the request's key is " + key.getAlgorithm().getId() + ")");
+            } else if (k.parameters().isPresent() && !(key.getParameters() instanceof ASN1ObjectIdentifier p
+                    && p.getId().equals(k.parameters().get()))) {
+                missing.add("a key with parameters " + k.parameters().get());
+            }
+        });
+        X500Name subject = csr.getSubject();
+        for (CsrAttributes.SubjectField field : template.subject()) {
+            RDN[] rdns = subject.getRDNs(new ASN1ObjectIdentifier(field.type()));
+            if (rdns.length == 0) {
+                missing.add("subject field " + field.type());
+            } else if (field.value().isPresent() && java.util.Arrays.stream(rdns).noneMatch(
+                    r -> r.getFirst() != null && IETFUtils.valueToString(r.getFirst().getValue()).equals(field.value().get()))) {
+                missing.add("subject field " + field.type() + " = " + field.value().get());
+            }
+        }
+        for (CsrAttributes.ExtensionTemplate extension : template.extensions()) {
+            if (decoded.request().requestedExtension(extension.oid()).isEmpty()) {
+                missing.add("extension " + extension.oid() + " in extensionRequest");
+            }
         }
     }
 

@@ -88,7 +88,13 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             Map.entry("ecdsa-with-SHA384", "1.2.840.10045.4.3.3"),
             Map.entry("sha256WithRSAEncryption", "1.2.840.113549.1.1.11"),
             Map.entry("macAddress", "1.3.6.1.1.1.1.22"),
-            Map.entry("subjectAltName", "2.5.29.17"));
+            Map.entry("subjectAltName", "2.5.29.17"),
+            Map.entry("keyUsage", "2.5.29.15"),
+            Map.entry("extendedKeyUsage", "2.5.29.37"),
+            Map.entry("Ed25519", "1.3.101.112"));
+    /** Subject field names accepted in csr-template-subject. */
+    private static final Map<String, String> RDN_NAMES = Map.of("CN", "2.5.4.3", "O", "2.5.4.10", "OU", "2.5.4.11",
+            "C", "2.5.4.6", "L", "2.5.4.7", "ST", "2.5.4.8", "serialNumber", "2.5.4.5");
     private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
 
     public Est4jConfig {
@@ -293,6 +299,10 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         CsrAttributes csrAttributes = new CsrAttributes(List.of());
         boolean manual = false;
         int retryAfter = 60;
+        List<CsrAttributes.SubjectField> templateSubject = List.of();
+        java.util.Optional<CsrAttributes.KeyTemplate> templateKey = java.util.Optional.empty();
+        List<CsrAttributes.ExtensionTemplate> templateExtensions = List.of();
+        boolean template = false;
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -322,10 +332,43 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     default -> throw bad(source, key, value, "automatic or manual");
                 };
                 case "retry-after-seconds" -> retryAfter = intIn(source, key, value, 1, 86400);
+                case "csr-template-subject" -> {
+                    template = true;
+                    templateSubject = templateSubject(source, key, value);
+                }
+                case "csr-template-key" -> {
+                    template = true;
+                    try {
+                        int eq = value.indexOf('=');
+                        templateKey = java.util.Optional.of(eq < 0 ? new CsrAttributes.KeyTemplate(oid(value.strip()), java.util.Optional.empty())
+                                : new CsrAttributes.KeyTemplate(oid(value.substring(0, eq).strip()),
+                                        java.util.Optional.of(oid(value.substring(eq + 1).strip()))));
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, "a key type such as ecPublicKey=secp256r1, rsaEncryption or Ed25519 ("
+                                + ex.getMessage() + ")");
+                    }
+                }
+                case "csr-template-extensions" -> {
+                    template = true;
+                    try {
+                        templateExtensions = list(value).stream().map(x -> new CsrAttributes.ExtensionTemplate(oid(x),
+                                false, java.util.Optional.empty())).toList();
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, "a comma list of extension names (subjectAltName, keyUsage, "
+                                + "extendedKeyUsage) or dotted OIDs (" + ex.getMessage() + ")");
+                    }
+                }
                 default -> throw new ConfigException(source + ": unknown key '" + key
                         + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
-                        + "csr-attributes, approval, retry-after-seconds)");
+                        + "csr-attributes, csr-template-subject, csr-template-key, csr-template-extensions, approval, "
+                        + "retry-after-seconds)");
             }
+        }
+        if (template) {
+            // RFC 9908: the template goes out next to the classic items, for clients that read either form
+            List<CsrAttributes.Item> items = new ArrayList<>(csrAttributes.items());
+            items.add(new CsrAttributes.Template(templateSubject, templateKey, templateExtensions));
+            csrAttributes = new CsrAttributes(items);
         }
         return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter);
     }
@@ -358,6 +401,23 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     + String.join(", ", new TreeSet<>(OID_NAMES.keySet())) + " (" + e.getMessage() + ")");
         }
         return new CsrAttributes(items);
+    }
+
+    /** {@code CN, O=Example Corp, serialNumber}: fields in order, each with an optional fixed value. */
+    private static List<CsrAttributes.SubjectField> templateSubject(String source, String key, String value) {
+        List<CsrAttributes.SubjectField> fields = new ArrayList<>();
+        for (String item : list(value)) {
+            int eq = item.indexOf('=');
+            String name = (eq < 0 ? item : item.substring(0, eq)).strip();
+            String type = RDN_NAMES.getOrDefault(name, name);
+            if (!OID.matcher(type).matches()) {
+                throw bad(source, key, value, "a comma list of " + String.join(", ", new TreeSet<>(RDN_NAMES.keySet()))
+                        + " or dotted OIDs, each optionally =value");
+            }
+            fields.add(new CsrAttributes.SubjectField(type, eq < 0 ? java.util.Optional.empty()
+                    : java.util.Optional.of(item.substring(eq + 1).strip())));
+        }
+        return fields;
     }
 
     private static String oid(String nameOrOid) {

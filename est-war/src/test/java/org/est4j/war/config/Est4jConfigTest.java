@@ -76,6 +76,19 @@ class Est4jConfigTest {
     }
 
     @Test
+    void anRfc9908TemplateIsAddedToTheCsrAttributes() {
+        org.est4j.spi.CsrAttributes attrs = Est4jConfig.parse(Map.of("ca.default.csr-attributes", "challengePassword",
+                "ca.default.csr-template-subject", "CN, O=Example Corp", "ca.default.csr-template-key", "ecPublicKey=secp256r1",
+                "ca.default.csr-template-extensions", "subjectAltName"), "f").cas().get("default").csrAttributes();
+        assertEquals(2, attrs.items().size());
+        org.est4j.spi.CsrAttributes.Template t = (org.est4j.spi.CsrAttributes.Template) attrs.items().get(1);
+        assertEquals(List.of(new org.est4j.spi.CsrAttributes.SubjectField("2.5.4.3", java.util.Optional.empty()),
+                new org.est4j.spi.CsrAttributes.SubjectField("2.5.4.10", java.util.Optional.of("Example Corp"))), t.subject());
+        assertEquals("1.2.840.10045.3.1.7", t.key().orElseThrow().parameters().orElseThrow());
+        assertEquals("2.5.29.17", t.extensions().get(0).oid());
+    }
+
+    @Test
     void labelPoliciesInheritThePolicyKeysAndOverrideThem() {
         Est4jConfig c = Est4jConfig.parse(Map.of("policy.server-keygen", "true", "policy.responses", "draft02-pem",
                 "label.iot.ca", "default", "label.iot.server-keygen", "false", "label.iot.incomplete-auth", "queue",
@@ -114,6 +127,8 @@ class Est4jConfigTest {
             "policy.colour            | blue       | unknown key",
             "label.iot.responses      | rfc7030    | without 'label.iot.ca'",
             "ca.default.approval      | maybe      | automatic or manual",
+            "ca.default.csr-template-subject | CN, Org | CN",
+            "ca.default.csr-template-key | dsa     | ecPublicKey=secp256r1",
     })
     void invalidValuesNameTheKey(String key, String value, String hint) {
         ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of(key, value), "est4j.properties"));
