@@ -417,6 +417,29 @@ class RfcOperationsTest {
                 .postCsr("queue/simpleenroll", csr).status());
     }
 
+    /**
+     * RFC 7030 section 3.7 with a certificate of an unknown PKI. Only where the TLS layer passes such a certificate
+     * to the application (Tomcat's OpenSSL connector with optionalNoCA, or a proxy) can est4j queue it; JSSE and
+     * Elytron end the handshake, which the container tests assert.
+     */
+    @Test
+    void aSelfSignedCertificateIsQueuedWhereTheTlsLayerPassesItOn() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("tomcat-openssl".equals(System.getProperty("arquillian.launch")),
+                "only the OpenSSL connector (optionalNoCA) lets a self-signed certificate reach est4j");
+        KeyPair keys = Pki.p256();
+        X509Certificate selfSigned = Pki.selfSigned(keys, "CN=factory-fresh-" + RUN);
+        EstHttp device = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(keys.getPrivate(), selfSigned)));
+        byte[] csr = Pki.csr(keys, "CN=factory-fresh-" + RUN).getEncoded();
+
+        assertEquals(401, device.postCsr("simpleenroll", csr).status(), "refused where the label does not queue");
+        assertEquals(202, device.postCsr("queue/simpleenroll", csr).status());
+        assertTrue(adminOutput("list").contains("UNVERIFIED TLS certificate CN=factory-fresh-" + RUN));
+        assertEquals(0, admin("approve", queuedId("CN=factory-fresh-" + RUN), "serial checked on the label"));
+        EstHttp.Reply issued = device.postCsr("queue/simpleenroll", csr);
+        assertEquals(200, issued.status(), issued::toString);
+        Pki.pkixValidate(Pki.certsOnly(issued.base64Body()).get(0), target.ca());
+    }
+
     // ---- /csrattrs enforcement, draft-02 dialect ------------------------------------------------------------
 
     @Test
