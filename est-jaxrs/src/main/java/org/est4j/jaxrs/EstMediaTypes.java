@@ -37,21 +37,21 @@ public final class EstMediaTypes {
 
     /** Whether a request {@code Content-Type} header names a PKCS#10 body (parameters ignored). */
     public static boolean isPkcs10(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semicolon = contentType.indexOf(';');
-        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        String bare = bareType(contentType);
         return bare.equals(PKCS10) || bare.equals(DRAFT_PKCS10);
     }
 
     /** Whether a request {@code Content-Type} is {@code application/pkcs7-mime} (the smime-type parameter is not demanded: clients differ in case and presence). */
     public static boolean isPkcs7(String contentType) {
+        return bareType(contentType).equals(PKCS7_MIME);
+    }
+
+    /** The media type without parameters, lower case; empty for none. */
+    private static String bareType(String contentType) {
         if (contentType == null) {
-            return false;
+            return "";
         }
         int semicolon = contentType.indexOf(';');
-        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        return bare.equals(PKCS7_MIME);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 }

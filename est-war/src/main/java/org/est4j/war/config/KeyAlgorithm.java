@@ -2,8 +2,6 @@ package org.est4j.war.config;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -38,19 +36,7 @@ public enum KeyAlgorithm {
 
     public KeyPair generate() {
         try {
-            KeyPairGenerator g;
-            switch (this) {
-                case EC_P256, EC_P384 -> {
-                    g = KeyPairGenerator.getInstance("EC");
-                    g.initialize(new ECGenParameterSpec(this == EC_P256 ? "secp256r1" : "secp384r1"));
-                }
-                case RSA_2048, RSA_3072 -> {
-                    g = KeyPairGenerator.getInstance("RSA");
-                    g.initialize(this == RSA_2048 ? 2048 : 3072);
-                }
-                default -> g = KeyPairGenerator.getInstance("Ed25519");
-            }
-            return g.generateKeyPair();
+            return spec().generate();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("the JDK cannot generate " + configName + " keys", e);
         }

@@ -14,7 +14,6 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,10 +244,6 @@ public final class ApprovalQueue {
         } catch (CertificateEncodingException e) {
             return "(unencodable)";
         }
-    }
-
-    static String base64(byte[] der) {
-        return Base64.getEncoder().encodeToString(der);
     }
 
     private static MessageDigest sha256() {
