@@ -20,6 +20,7 @@ import org.est4j.jaxrs.codec.MultipartMixed;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.keygen.KeyDelivery;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
+import org.est4j.jaxrs.policy.ChannelBindingCheck;
 import org.est4j.jaxrs.policy.CsrAttributesCheck;
 import org.est4j.jaxrs.policy.LabelPolicies;
 import org.est4j.jaxrs.policy.LabelPolicy;
@@ -95,6 +96,7 @@ public final class EnrollmentHandler {
         LabelPolicy policy = policies.of(label);
         AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         enforceCsrAttributes(label, policy, client, csr);
         return answer(policy, ca.enroll(new EnrollmentRequest(label, csr.request(), client)), "enroll", client);
     }
@@ -107,6 +109,7 @@ public final class EnrollmentHandler {
                 "re-enrollment requires TLS client authentication with the certificate being renewed"));
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         RenewalKind kind = ReenrollPolicy.check(csr, current);
+        ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         enforceCsrAttributes(label, policy, client, csr);
         return answer(policy, ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)),
                 kind == RenewalKind.RENEW ? "renew" : "rekey", client);

@@ -3,8 +3,11 @@ package org.est4j.jaxrs;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
+
+import org.est4j.jaxrs.auth.ChannelBinding;
 
 /**
  * The parts of an HTTP request the EST protocol reads, taken from the servlet request once so that
@@ -16,9 +19,17 @@ import jakarta.servlet.http.HttpServletRequest;
  * @param tlsChain      the client certificate chain from {@code jakarta.servlet.request.X509Certificate},
  *                      leaf first; empty when the client sent none. Unvalidated.
  * @param remoteAddress the immediate peer's address
+ * @param channelBinding the TLS channel binding of the client's connection, where the TLS layer reports one
  */
 public record HttpRequestInfo(String contentType, long contentLength, String authorization,
-                              List<X509Certificate> tlsChain, String remoteAddress) {
+                              List<X509Certificate> tlsChain, String remoteAddress, Optional<ChannelBinding> channelBinding) {
+
+    /** Request attribute with the channel binding bytes, set by the proxy filter or a TLS connector add-on. */
+    public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
+    /** Request attribute naming the binding's type ({@code tls-unique}, the default, or {@code tls-exporter}). */
+    public static final String CHANNEL_BINDING_TYPE_ATTRIBUTE = "org.est4j.channel-binding-type";
+    /** Request attribute with the client's TLS protocol version as the TLS layer reported it. */
+    public static final String TLS_PROTOCOL_ATTRIBUTE = "org.est4j.tls-protocol";
 
     /** The standard servlet attribute holding the TLS client certificate chain. */
     public static final String X509_ATTRIBUTE = "jakarta.servlet.request.X509Certificate";
@@ -26,12 +37,34 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
     public HttpRequestInfo {
         tlsChain = List.copyOf(tlsChain);
         Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(channelBinding, "channelBinding");
+    }
+
+    /** A request without a channel binding. */
+    public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
+                           String remoteAddress) {
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, Optional.empty());
     }
 
     public static HttpRequestInfo from(HttpServletRequest request) {
         Object chain = request.getAttribute(X509_ATTRIBUTE);
         List<X509Certificate> certificates = chain instanceof X509Certificate[] array ? List.of(array) : List.of();
         return new HttpRequestInfo(request.getContentType(), request.getContentLengthLong(),
-                request.getHeader("Authorization"), certificates, request.getRemoteAddr());
+                request.getHeader("Authorization"), certificates, request.getRemoteAddr(), channelBinding(request));
+    }
+
+    /**
+     * The binding the TLS layer reported. A tls-unique reported for a TLS 1.3 connection is dropped: TLS 1.3 has
+     * no tls-unique, and HAProxy's ssl_fc_unique_id is meaningless there.
+     */
+    private static Optional<ChannelBinding> channelBinding(HttpServletRequest request) {
+        if (!(request.getAttribute(CHANNEL_BINDING_ATTRIBUTE) instanceof byte[] bytes) || bytes.length == 0) {
+            return Optional.empty();
+        }
+        String type = request.getAttribute(CHANNEL_BINDING_TYPE_ATTRIBUTE) instanceof String t ? t : ChannelBinding.TLS_UNIQUE;
+        if (type.equals(ChannelBinding.TLS_UNIQUE) && "TLSv1.3".equals(request.getAttribute(TLS_PROTOCOL_ATTRIBUTE))) {
+            return Optional.empty();
+        }
+        return Optional.of(new ChannelBinding(type, bytes));
     }
 }

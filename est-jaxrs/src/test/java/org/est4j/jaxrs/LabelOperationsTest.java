@@ -66,6 +66,9 @@ import org.junit.jupiter.api.Test;
  */
 class LabelOperationsTest {
 
+    private static final org.est4j.jaxrs.policy.ChannelBindingCheck.Mode OFF = org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.OFF;
+    private static final org.est4j.jaxrs.policy.ChannelBindingCheck.Mode REQUIRED = org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.REQUIRED;
+
     private static final TestPki.Ca CA = TestPki.ca("Label CA");
     private static final TestPki.Ca SERVER = TestPki.ca("EST server");
     private static final byte[] KEK_ID = {7, 7, 7};
@@ -112,13 +115,15 @@ class LabelOperationsTest {
             new HashedCredentialStore(Map.of("est", PasswordHashes.hash(PASSWORD.toCharArray()))),
             new LabelPolicies(LabelPolicy.DEFAULTS, Map.of(
                     "keygen", new LabelPolicy(true, KeyGenerationSpec.ec("secp384r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF),
                     "legacy", new LabelPolicy(true, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.DRAFT02_PEM,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF),
                     "queue", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.QUEUE, false),
+                            LabelPolicy.IncompleteAuthentication.QUEUE, false, OFF),
                     "iot", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, true))),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, true, OFF),
+                    "linked", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED))),
             new KeyEncryptionKeys(Map.of("070707", new SecretKeySpec(KEK, "AES")), List.of()),
             Optional.of(new ResponseSigner(SERVER.key().getPrivate(), List.of(SERVER.certificate())))));
 
@@ -310,5 +315,43 @@ class LabelOperationsTest {
         assertEquals(200, post("simpleenroll", "iot", "est", PASSWORD, complete).status());
         assertEquals(200, post("simpleenroll", null, "est", PASSWORD, TestPki.csr(TestPki.ecKey(), "CN=bare", null)).status(),
                 "not enforced on the unlabelled path");
+    }
+
+    /** RFC 7030 section 3.5: the CSR carries this session's tls-unique; another session's value or none is refused. */
+    @Test
+    void aRequiredChannelBindingMustBeTheSessionsOwn() throws Exception {
+        byte[] binding = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        org.est4j.jaxrs.auth.ChannelBinding session = new org.est4j.jaxrs.auth.ChannelBinding("tls-unique", binding);
+        KeyPair key = TestPki.ecKey();
+        byte[] linked = Base64.getMimeEncoder().encode(TestPki.csr(key, "CN=linked", null, PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                new DERPrintableString(Base64.getEncoder().encodeToString(binding))));
+        byte[] replayed = Base64.getMimeEncoder().encode(TestPki.csr(key, "CN=linked", null, PKCSObjectIdentifiers.pkcs_9_at_challengePassword,
+                new DERPrintableString(Base64.getEncoder().encodeToString(new byte[12]))));
+        byte[] unlinked = Base64.getMimeEncoder().encode(TestPki.csr(key, "CN=linked", null));
+
+        assertEquals(200, linkedEnroll(linked, Optional.of(session)).status());
+        EstProtocolException mismatch = assertThrows(EstProtocolException.class, () -> linkedEnroll(replayed, Optional.of(session)));
+        assertTrue(mismatch.getMessage().contains("not the tls-unique of this TLS session"), mismatch.getMessage());
+        EstProtocolException missing = assertThrows(EstProtocolException.class, () -> linkedEnroll(unlinked, Optional.of(session)));
+        assertTrue(missing.getMessage().contains("linking is required"), missing.getMessage());
+        EstProtocolException noSource = assertThrows(EstProtocolException.class, () -> linkedEnroll(linked, Optional.empty()));
+        assertTrue(noSource.getMessage().contains("offers no channel binding"), noSource.getMessage());
+        assertEquals(400, noSource.status());
+    }
+
+    private EstReply linkedEnroll(byte[] body, Optional<org.est4j.jaxrs.auth.ChannelBinding> binding) throws CaException {
+        return handler.enroll(Optional.of("linked"), new HttpRequestInfo("application/pkcs10", body.length, basic("est", PASSWORD),
+                List.of(), "192.0.2.1", binding), new ByteArrayInputStream(body));
+    }
+
+    @Test
+    void ifPresentChecksOnlyWhatIsThere() {
+        org.est4j.jaxrs.auth.ChannelBinding session = new org.est4j.jaxrs.auth.ChannelBinding("tls-exporter", new byte[32]);
+        org.est4j.jaxrs.policy.ChannelBindingCheck.Mode mode = org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.IF_PRESENT;
+        org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.empty(), Optional.of(session));
+        org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.of("anything"), Optional.empty());
+        org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.of(Base64.getEncoder().encodeToString(new byte[32])), Optional.of(session));
+        assertThrows(EstProtocolException.class,
+                () -> org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.of("not base64 !"), Optional.of(session)));
     }
 }

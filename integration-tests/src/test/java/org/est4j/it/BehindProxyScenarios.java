@@ -45,7 +45,12 @@ abstract class BehindProxyScenarios extends EstScenarios {
      * {@code @Deployment} method, which Arquillian runs before it deploys (the WAR reads the keys at start).
      */
     static WebArchive deployBehind(ProxyProcess.Kind kind) {
-        configure(kind.format);
+        return deployBehind(kind, "");
+    }
+
+    /** The same, with further est4j.properties lines for what only this proxy offers. */
+    static WebArchive deployBehind(ProxyProcess.Kind kind, String extraKeys) {
+        configure(kind.format, extraKeys);
         return EstTarget.rootWar();
     }
 
@@ -69,7 +74,7 @@ abstract class BehindProxyScenarios extends EstScenarios {
         restore();
     }
 
-    private static void configure(String format) {
+    private static void configure(String format, String extraKeys) {
         Path file = Path.of(System.getProperty("est.home"), "est4j.properties");
         try {
             originalConfig = Files.readString(file, StandardCharsets.UTF_8);
@@ -78,7 +83,7 @@ abstract class BehindProxyScenarios extends EstScenarios {
                     + "proxy.local-ports = " + backendPort() + "\n"
                     + "proxy.client-cert.format = " + format + "\n"
                     + "proxy.client-cert.verify-header = X-SSL-Client-Verify\n"
-                    + "proxy.forwarded-proto-header = X-Forwarded-Proto\n", StandardCharsets.UTF_8);
+                    + "proxy.forwarded-proto-header = X-Forwarded-Proto\n" + extraKeys, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

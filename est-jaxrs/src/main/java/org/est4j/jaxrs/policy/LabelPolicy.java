@@ -15,9 +15,11 @@ import org.est4j.spi.KeyGenerationSpec;
  * @param incompleteAuth       what to do with an enrollment whose authentication is incomplete (RFC 7030
  *                             section 3.7): refuse it with 401, or queue it for manual authorization
  * @param enforceCsrAttributes whether an enrollment must carry what {@code /csrattrs} asks for (400 otherwise)
+ * @param channelBinding       proof-of-possession linking (RFC 7030 section 3.5): off, verified when present, or required
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
-                          IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes) {
+                          IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
+                          ChannelBindingCheck.Mode channelBinding) {
 
     /** How responses are encoded. */
     public enum ResponseDialect {
@@ -36,11 +38,12 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false);
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF);
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");
         Objects.requireNonNull(responses, "responses");
         Objects.requireNonNull(incompleteAuth, "incompleteAuth");
+        Objects.requireNonNull(channelBinding, "channelBinding");
     }
 }

@@ -43,9 +43,9 @@ public class ClientCertificateFilter extends GenericFilter {
     private static final long serialVersionUID = 1L;
 
     /** Request attribute with the channel binding (tls-unique) the proxy forwarded, as bytes. */
-    public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
+    public static final String CHANNEL_BINDING_ATTRIBUTE = org.est4j.jaxrs.HttpRequestInfo.CHANNEL_BINDING_ATTRIBUTE;
     /** Request attribute with the TLS protocol version of the client's connection to the proxy. */
-    public static final String TLS_PROTOCOL_ATTRIBUTE = "org.est4j.tls-protocol";
+    public static final String TLS_PROTOCOL_ATTRIBUTE = org.est4j.jaxrs.HttpRequestInfo.TLS_PROTOCOL_ATTRIBUTE;
 
     private static final System.Logger LOG = System.getLogger(ClientCertificateFilter.class.getName());
     private static final long SPOOF_LOG_INTERVAL_MS = 60_000;

@@ -231,6 +231,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         LabelPolicy.ResponseDialect responses = base.responses();
         LabelPolicy.IncompleteAuthentication incomplete = base.incompleteAuth();
         boolean enforce = base.enforceCsrAttributes();
+        org.est4j.jaxrs.policy.ChannelBindingCheck.Mode binding = base.channelBinding();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -254,12 +255,18 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     default -> throw bad(source, key, value, "refuse or queue");
                 };
                 case "csr-attributes.enforce" -> enforce = bool(source, key, value);
+                case "channel-binding" -> binding = switch (value) {
+                    case "off" -> org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.OFF;
+                    case "if-present" -> org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.IF_PRESENT;
+                    case "required" -> org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.REQUIRED;
+                    default -> throw bad(source, key, value, "off, if-present or required");
+                };
                 default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce"
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding"
                         + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
-        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce);
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding);
     }
 
     private static boolean bool(String source, String key, String value) {
