@@ -10,5 +10,12 @@ public enum AuthenticationMethod {
     /** A TLS client certificate that passed est4j's PKIX validation against the configured trust anchors. */
     TLS_CLIENT_CERTIFICATE,
     /** HTTP Basic (RFC 7617) against est4j's credential store. */
-    HTTP_BASIC
+    HTTP_BASIC,
+    /**
+     * The TLS client certificate is a registration authority's (RFC 7030 sections 2.2.3 and 3.7): it carries
+     * {@code id-kp-cmcRA} and chains to a configured RA trust anchor. Always together with
+     * {@link #TLS_CLIENT_CERTIFICATE}. The RA enrolls on behalf of other subjects and attests their proof
+     * of possession; the CSR signature is still verified. Your CA decides what an RA may request.
+     */
+    REGISTRATION_AUTHORITY
 }

@@ -26,6 +26,7 @@ import org.est4j.jaxrs.policy.LabelPolicies;
 import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.jaxrs.policy.ReenrollPolicy;
 import org.est4j.spi.AuthenticatedClient;
+import org.est4j.spi.AuthenticationMethod;
 import org.est4j.spi.CaCertificates;
 import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
@@ -62,7 +63,8 @@ public final class EnrollmentHandler {
 
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
-        this.authenticator = new EstAuthenticator(config.clientCertificates(), config.credentials(), config.basicRealm());
+        this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
+                config.credentials(), config.basicRealm());
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
@@ -96,7 +98,9 @@ public final class EnrollmentHandler {
         LabelPolicy policy = policies.of(label);
         AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
-        ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
+        if (!(policy.raAttestsPossession() && client.methods().contains(AuthenticationMethod.REGISTRATION_AUTHORITY))) {
+            ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
+        }
         enforceCsrAttributes(label, policy, client, csr);
         return answer(policy, ca.enroll(new EnrollmentRequest(label, csr.request(), client)), "enroll", client);
     }

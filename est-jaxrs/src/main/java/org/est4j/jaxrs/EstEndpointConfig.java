@@ -23,10 +23,12 @@ import org.est4j.jaxrs.policy.LabelPolicy;
  * @param keyEncryptionKeys  keys to encrypt server-generated private keys with, when clients ask
  * @param signer             the server's CMS signing key (full CMC responses, encrypted keys); without it
  *                           {@code /fullcmc} is not offered
+ * @param registrationAuthorities trust anchors of RA certificates ({@code id-kp-cmcRA}); no anchors, no RAs
  */
 public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
                                 ClientCertificateValidator clientCertificates, CredentialStore credentials,
-                                LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys, Optional<ResponseSigner> signer) {
+                                LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys, Optional<ResponseSigner> signer,
+                                ClientCertificateValidator registrationAuthorities) {
 
     /** RFC 7030 messages are small; 64 KiB leaves room for RSA-8192 requests with many extensions. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
@@ -44,6 +46,15 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(keyEncryptionKeys, "keyEncryptionKeys");
         Objects.requireNonNull(signer, "signer");
+        Objects.requireNonNull(registrationAuthorities, "registrationAuthorities");
+    }
+
+    /** Without registration authorities. */
+    public EstEndpointConfig(int maxRequestBytes, String basicRealm, ClientCertificateValidator clientCertificates,
+                             CredentialStore credentials, LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys,
+                             Optional<ResponseSigner> signer) {
+        this(maxRequestBytes, basicRealm, clientCertificates, credentials, policies, keyEncryptionKeys, signer,
+                new ClientCertificateValidator(java.util.List.of()));
     }
 
     /** The basic configuration: every label with the closed {@link LabelPolicy#DEFAULTS}, no signer. */

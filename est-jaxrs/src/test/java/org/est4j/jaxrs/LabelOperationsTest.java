@@ -115,15 +115,15 @@ class LabelOperationsTest {
             new HashedCredentialStore(Map.of("est", PasswordHashes.hash(PASSWORD.toCharArray()))),
             new LabelPolicies(LabelPolicy.DEFAULTS, Map.of(
                     "keygen", new LabelPolicy(true, KeyGenerationSpec.ec("secp384r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF, false),
                     "legacy", new LabelPolicy(true, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.DRAFT02_PEM,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF, false),
                     "queue", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.QUEUE, false, OFF),
+                            LabelPolicy.IncompleteAuthentication.QUEUE, false, OFF, false),
                     "iot", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, true, OFF),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, true, OFF, false),
                     "linked", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED))),
+                            LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED, false))),
             new KeyEncryptionKeys(Map.of("070707", new SecretKeySpec(KEK, "AES")), List.of()),
             Optional.of(new ResponseSigner(SERVER.key().getPrivate(), List.of(SERVER.certificate())))));
 
@@ -353,5 +353,37 @@ class LabelOperationsTest {
         org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.of(Base64.getEncoder().encodeToString(new byte[32])), Optional.of(session));
         assertThrows(EstProtocolException.class,
                 () -> org.est4j.jaxrs.policy.ChannelBindingCheck.check(mode, Optional.of("not base64 !"), Optional.of(session)));
+    }
+
+    /** RFC 7030 section 2.2.3: an RA certificate (id-kp-cmcRA from an RA anchor) is told to the CA, and may attest possession. */
+    @Test
+    void aRegistrationAuthorityIsRecognisedAndMayAttestPossession() throws Exception {
+        TestPki.Ca raCa = TestPki.ca("RA anchor");
+        KeyPair raKey = TestPki.ecKey();
+        X509Certificate ra = raCa.issue("CN=factory RA", raKey.getPublic(), null, KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_cmcRA);
+        KeyPair plainKey = TestPki.ecKey();
+        X509Certificate notAnRa = CA.issue("CN=device with cmcRA", plainKey.getPublic(), null, KeyPurposeId.id_kp_clientAuth,
+                KeyPurposeId.id_kp_cmcRA);
+        java.util.function.Function<Boolean, EnrollmentHandler> handlerAttesting = attests -> new EnrollmentHandler(ca,
+                new EstEndpointConfig(8192, "est4j", new ClientCertificateValidator(List.of(CA.certificate())),
+                        new HashedCredentialStore(Map.of()),
+                        new LabelPolicies(new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
+                                LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED, attests), Map.of()),
+                        KeyEncryptionKeys.NONE, Optional.empty(), new ClientCertificateValidator(List.of(raCa.certificate()))));
+        byte[] body = Base64.getMimeEncoder().encode(TestPki.csr(TestPki.ecKey(), "CN=someone-else", null));
+
+        EstReply reply = handlerAttesting.apply(true).enroll(Optional.empty(),
+                new HttpRequestInfo("application/pkcs10", body.length, null, List.of(ra), "192.0.2.7"), new ByteArrayInputStream(body));
+        assertEquals(200, reply.status(), "no binding needed: the RA attests possession");
+        EnrollmentRequest seen = ca.seen.get(ca.seen.size() - 1);
+        assertTrue(seen.client().methods().contains(org.est4j.spi.AuthenticationMethod.REGISTRATION_AUTHORITY));
+        assertTrue(seen.client().methods().contains(org.est4j.spi.AuthenticationMethod.TLS_CLIENT_CERTIFICATE));
+
+        assertEquals(400, assertThrows(EstProtocolException.class, () -> handlerAttesting.apply(false).enroll(Optional.empty(),
+                new HttpRequestInfo("application/pkcs10", body.length, null, List.of(ra), "192.0.2.7"), new ByteArrayInputStream(body)))
+                .status(), "without the exemption an RA links like anyone");
+        assertEquals(400, assertThrows(EstProtocolException.class, () -> handlerAttesting.apply(true).enroll(Optional.empty(),
+                new HttpRequestInfo("application/pkcs10", body.length, null, List.of(notAnRa), "192.0.2.8"), new ByteArrayInputStream(body)))
+                .status(), "id-kp-cmcRA from a CA that is not an RA anchor makes no RA");
     }
 }

@@ -63,7 +63,8 @@ public class Est4jRuntime {
         return new EstEndpointConfig(home.config().maxRequestBytes(), home.config().basicRealm(),
                 new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()),
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
-                ProtocolKeys.signer(home.directory(), home.config().signer()));
+                ProtocolKeys.signer(home.directory(), home.config().signer()),
+                new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles())));
     }
 
     /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */

@@ -99,6 +99,20 @@ final class ProtocolKeys {
         return new KeyEncryptionKeys(symmetric, recipients);
     }
 
+    /** The RA trust anchors of {@code client-auth.ra-trust-anchors}. */
+    static List<X509Certificate> raTrustAnchors(Path home, List<String> files) {
+        List<X509Certificate> anchors = new ArrayList<>();
+        for (String name : files) {
+            try {
+                anchors.addAll(Pem.readCertificates(home.resolve(name)));
+            } catch (IOException e) {
+                throw new ConfigException(Est4jConfig.FILE_NAME + ": 'client-auth.ra-trust-anchors' names " + home.resolve(name)
+                        + ", which is not a readable PEM certificate file", e);
+            }
+        }
+        return anchors;
+    }
+
     private static void warnIfReadableByOthers(Path file) {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);

@@ -122,6 +122,10 @@ class RfcOperationsTest {
                 ca.strict.csr-template-key = ecPublicKey=secp256r1
                 label.strict.ca = strict
                 label.strict.csr-attributes.enforce = true
+                client-auth.ra-trust-anchors = ca.pem
+                label.ra.ca = default
+                label.ra.channel-binding = required
+                label.ra.channel-binding.ra-exempt = true
                 """, StandardCharsets.UTF_8);
         Files.writeString(home.resolve("server-keygen-keks.properties"),
                 HexFormat.of().formatHex(KEK_ID) + " = " + Base64.getEncoder().encodeToString(KEK) + "\n", StandardCharsets.UTF_8);
@@ -438,6 +442,49 @@ class RfcOperationsTest {
         EstHttp.Reply issued = device.postCsr("queue/simpleenroll", csr);
         assertEquals(200, issued.status(), issued::toString);
         Pki.pkixValidate(Pki.certsOnly(issued.base64Body()).get(0), target.ca());
+    }
+
+    // ---- registration authority ----------------------------------------------------------------------
+
+    /**
+     * An RA certificate (clientAuth + id-kp-cmcRA, issued by the CA named in client-auth.ra-trust-anchors) enrolls
+     * another subject on a label that requires linking: the RA attests possession. A plain client is refused there.
+     */
+    @Test
+    void aRegistrationAuthorityEnrollsOthersWhereLinkingIsOtherwiseRequired() throws Exception {
+        KeyPair raKeys = Pki.p256();
+        X509Certificate ra = issueWithDefaultCaKey(raKeys, "CN=factory-ra-" + RUN);
+        EstHttp asRa = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(raKeys.getPrivate(), ra, target.ca())));
+
+        KeyPair deviceKeys = Pki.p256();
+        EstHttp.Reply reply = asRa.postCsr("ra/simpleenroll", Pki.csr(deviceKeys, "CN=ra-enrolled-device").getEncoded());
+        assertEquals(200, reply.status(), reply::toString);
+        X509Certificate device = Pki.certsOnly(reply.base64Body()).get(0);
+        assertEquals("CN=ra-enrolled-device", device.getSubjectX500Principal().getName());
+        assertArrayEquals(deviceKeys.getPublic().getEncoded(), device.getPublicKey().getEncoded());
+
+        EstHttp.Reply plain = withPassword().postCsr("ra/simpleenroll", Pki.csr(Pki.p256(), "CN=not-via-ra").getEncoded());
+        assertEquals(400, plain.status(), plain::toString);
+        assertTrue(plain.text().contains("linking is required"), plain::toString);
+    }
+
+    /** An RA certificate as the organisation's CA would issue it: signed with the local CA's key. */
+    private X509Certificate issueWithDefaultCaKey(KeyPair keys, String subject) throws Exception {
+        PrivateKey caKey;
+        try (org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(
+                Files.newBufferedReader(target.estHome().resolve("ca/default/ca-key.pem")))) {
+            caKey = new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getPrivateKey((PrivateKeyInfo) pem.readObject());
+        }
+        java.time.Instant now = java.time.Instant.now();
+        org.bouncycastle.cert.X509v3CertificateBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+                target.ca(), java.math.BigInteger.valueOf(now.toEpochMilli()), java.util.Date.from(now.minusSeconds(300)),
+                java.util.Date.from(now.plusSeconds(86400)), new javax.security.auth.x500.X500Principal(subject), keys.getPublic());
+        builder.addExtension(org.bouncycastle.asn1.x509.Extension.extendedKeyUsage, false,
+                new org.bouncycastle.asn1.x509.ExtendedKeyUsage(new org.bouncycastle.asn1.x509.KeyPurposeId[] {
+                        org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_clientAuth, org.bouncycastle.asn1.x509.KeyPurposeId.id_kp_cmcRA}));
+        String algorithm = caKey.getAlgorithm().startsWith("EC") ? "SHA256withECDSA" : "SHA256withRSA"; // BC says "ECDSA"
+        return new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder(algorithm).build(caKey)));
     }
 
     // ---- /csrattrs enforcement, draft-02 dialect ------------------------------------------------------------

@@ -101,6 +101,16 @@ public final class ClientCertificateValidator {
         }
     }
 
+    /** Whether {@code certificate} lists {@code oid} in its extended key usage. */
+    public static boolean hasExtendedKeyUsage(X509Certificate certificate, String oid) {
+        try {
+            List<String> ekus = certificate.getExtendedKeyUsage();
+            return ekus != null && ekus.contains(oid);
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
     private static String checkExtendedKeyUsage(X509Certificate leaf) {
         try {
             List<String> ekus = leaf.getExtendedKeyUsage();

@@ -26,12 +26,25 @@ public final class EstAuthenticator {
 
     private static final System.Logger LOG = System.getLogger(EstAuthenticator.class.getName());
 
+    /** id-kp-cmcRA (RFC 6402). */
+    private static final String CMC_RA = "1.3.6.1.5.5.7.3.28";
+
     private final ClientCertificateValidator certificates;
+    private final ClientCertificateValidator registrationAuthorities;
     private final CredentialStore credentials;
     private final Map<String, String> challenge;
 
     public EstAuthenticator(ClientCertificateValidator certificates, CredentialStore credentials, String realm) {
+        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm);
+    }
+
+    /**
+     * @param registrationAuthorities anchors of RA certificates (RFC 7030 section 2.2.3); empty: no RAs
+     */
+    public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
+                            CredentialStore credentials, String realm) {
         this.certificates = certificates;
+        this.registrationAuthorities = registrationAuthorities;
         this.credentials = credentials;
         this.challenge = Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
     }
@@ -62,6 +75,11 @@ public final class EstAuthenticator {
         ClientCertificateValidator.Result tls = null;
         if (!request.tlsChain().isEmpty()) {
             tls = certificates.validate(request.tlsChain(), new Date());
+            ClientCertificateValidator.Result asRa = registrationAuthority(request.tlsChain());
+            if (asRa.valid()) {
+                tls = asRa;
+                methods.add(AuthenticationMethod.REGISTRATION_AUTHORITY);
+            }
             if (tls.valid()) {
                 methods.add(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
             } else {
@@ -127,6 +145,14 @@ public final class EstAuthenticator {
             }
         }
         return AuthenticatedClient.anonymous(request.remoteAddress());
+    }
+
+    /** Valid as an RA: id-kp-cmcRA and a path to an RA trust anchor. */
+    private ClientCertificateValidator.Result registrationAuthority(List<java.security.cert.X509Certificate> chain) {
+        if (registrationAuthorities.trustAnchors().isEmpty() || !ClientCertificateValidator.hasExtendedKeyUsage(chain.get(0), CMC_RA)) {
+            return new ClientCertificateValidator.Result(List.of(), "not a registration authority");
+        }
+        return registrationAuthorities.validate(chain, new Date());
     }
 
     private EstProtocolException unauthorized(String reason) {

@@ -16,10 +16,12 @@ import org.est4j.spi.KeyGenerationSpec;
  *                             section 3.7): refuse it with 401, or queue it for manual authorization
  * @param enforceCsrAttributes whether an enrollment must carry what {@code /csrattrs} asks for (400 otherwise)
  * @param channelBinding       proof-of-possession linking (RFC 7030 section 3.5): off, verified when present, or required
+ * @param raAttestsPossession  whether an enrollment by a registration authority is exempt from linking: the RA
+ *                             attests the possession (draft-02 section 3.5 "attested"); the CSR signature is still checked
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
                           IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
-                          ChannelBindingCheck.Mode channelBinding) {
+                          ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession) {
 
     /** How responses are encoded. */
     public enum ResponseDialect {
@@ -38,7 +40,7 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF);
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false);
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");

@@ -44,10 +44,12 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param policies         the protocol options: {@code policy.*} for every path, {@code label.<l>.*} per label
  * @param keygen           where server-side key generation finds its key-encryption keys
  * @param signer           the key and certificate the server signs CMS content with
+ * @param raTrustAnchorFiles PEM files with the anchors of registration-authority certificates (none: no RAs)
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
-                          Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer) {
+                          Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
+                          List<String> raTrustAnchorFiles) {
 
     /**
      * @param kekFile              properties file: key identifier (hex) = base64 AES key; relative to EST_HOME
@@ -106,6 +108,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         java.util.Objects.requireNonNull(policies, "policies");
         java.util.Objects.requireNonNull(keygen, "keygen");
         java.util.Objects.requireNonNull(signer, "signer");
+        raTrustAnchorFiles = List.copyOf(raTrustAnchorFiles);
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -144,6 +147,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         Map<String, String> policyKeys = new LinkedHashMap<>();
         Map<String, Map<String, String>> labelPolicyKeys = new LinkedHashMap<>();
         String kekFile = "server-keygen-keks.properties";
+        List<String> raAnchors = List.of();
         List<String> recipients = List.of();
         String signerKey = "tls-server-key.pem";
         String signerCerts = "tls-server.pem";
@@ -177,6 +181,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             } else {
                 switch (key) {
                     case "client-auth.trust-anchors" -> anchors = list(value);
+                    case "client-auth.ra-trust-anchors" -> raAnchors = list(value);
                     case "auth.basic-realm" -> {
                         if (value.isEmpty() || value.contains("\"") || value.contains("\\")) {
                             throw bad(source, key, value, "a non-empty realm without quotes or backslashes");
@@ -221,7 +226,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             labelPolicies.put(label, policy(source, "label." + label + ".", keys, unlabelled));
         });
         return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
-                new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts));
+                new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
+                raAnchors);
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
@@ -232,6 +238,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         LabelPolicy.IncompleteAuthentication incomplete = base.incompleteAuth();
         boolean enforce = base.enforceCsrAttributes();
         org.est4j.jaxrs.policy.ChannelBindingCheck.Mode binding = base.channelBinding();
+        boolean raExempt = base.raAttestsPossession();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -261,12 +268,13 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     case "required" -> org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.REQUIRED;
                     default -> throw bad(source, key, value, "off, if-present or required");
                 };
+                case "channel-binding.ra-exempt" -> raExempt = bool(source, key, value);
                 default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding"
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt"
                         + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
-        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding);
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt);
     }
 
     private static boolean bool(String source, String key, String value) {
