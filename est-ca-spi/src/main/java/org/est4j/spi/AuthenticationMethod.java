@@ -11,6 +11,10 @@ public enum AuthenticationMethod {
     TLS_CLIENT_CERTIFICATE,
     /** HTTP Basic (RFC 7617) against est4j's credential store. */
     HTTP_BASIC,
+    /** HTTP Digest (RFC 7616) against est4j's stored HA1 values. */
+    HTTP_DIGEST,
+    /** A one-time password with the empty user name (RFC 7030 section 3.2.3), consumed by this request. */
+    ONE_TIME_PASSWORD,
     /**
      * The TLS client certificate is a registration authority's (RFC 7030 sections 2.2.3 and 3.7): it carries
      * {@code id-kp-cmcRA} and chains to a configured RA trust anchor. Always together with

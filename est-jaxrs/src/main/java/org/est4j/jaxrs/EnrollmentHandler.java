@@ -64,7 +64,8 @@ public final class EnrollmentHandler {
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
         this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm());
+                config.credentials(), config.basicRealm(), config.httpAuthentication().digest(),
+                config.httpAuthentication().oneTimePasswords(), config.httpAuthentication().throttle());
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
@@ -164,7 +165,7 @@ public final class EnrollmentHandler {
             throw new EstProtocolException(415, "the request must be a CMC message with Content-Type "
                     + EstMediaTypes.CMC_REQUEST + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
         }
-        AuthenticatedClient client = authenticator.authenticate(http);
+        AuthenticatedClient client = authenticator.authenticate(http, false, policies.of(label).httpAuth());
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
         return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CMC_RESPONSE, "PKCS7", response);
     }
@@ -176,7 +177,8 @@ public final class EnrollmentHandler {
             throw new EstProtocolException(415, "the request must be a PKCS#10 request with Content-Type "
                     + EstMediaTypes.PKCS10 + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
         }
-        return authenticator.authenticate(http, policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE);
+        return authenticator.authenticate(http, policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE,
+                policy.httpAuth());
     }
 
     private void enforceCsrAttributes(Optional<String> label, LabelPolicy policy, AuthenticatedClient client, DecodedCsr csr)

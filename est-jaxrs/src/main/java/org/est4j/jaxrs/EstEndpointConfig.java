@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.CredentialStore;
+import org.est4j.jaxrs.auth.HttpAuthentication;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
 import org.est4j.jaxrs.policy.LabelPolicies;
@@ -24,11 +25,12 @@ import org.est4j.jaxrs.policy.LabelPolicy;
  * @param signer             the server's CMS signing key (full CMC responses, encrypted keys); without it
  *                           {@code /fullcmc} is not offered
  * @param registrationAuthorities trust anchors of RA certificates ({@code id-kp-cmcRA}); no anchors, no RAs
+ * @param httpAuthentication HTTP Digest, one-time passwords and failure throttling
  */
 public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
                                 ClientCertificateValidator clientCertificates, CredentialStore credentials,
                                 LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys, Optional<ResponseSigner> signer,
-                                ClientCertificateValidator registrationAuthorities) {
+                                ClientCertificateValidator registrationAuthorities, HttpAuthentication httpAuthentication) {
 
     /** RFC 7030 messages are small; 64 KiB leaves room for RSA-8192 requests with many extensions. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
@@ -47,6 +49,7 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
         Objects.requireNonNull(keyEncryptionKeys, "keyEncryptionKeys");
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(registrationAuthorities, "registrationAuthorities");
+        Objects.requireNonNull(httpAuthentication, "httpAuthentication");
     }
 
     /** Without registration authorities. */
@@ -54,7 +57,7 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
                              CredentialStore credentials, LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys,
                              Optional<ResponseSigner> signer) {
         this(maxRequestBytes, basicRealm, clientCertificates, credentials, policies, keyEncryptionKeys, signer,
-                new ClientCertificateValidator(java.util.List.of()));
+                new ClientCertificateValidator(java.util.List.of()), HttpAuthentication.BASIC_ONLY);
     }
 
     /** The basic configuration: every label with the closed {@link LabelPolicy#DEFAULTS}, no signer. */

@@ -123,7 +123,12 @@ public class EstResource {
     static Response toResponse(EstReply reply) {
         // No entity for an empty body: JAX-RS would label even zero bytes application/octet-stream.
         Response.ResponseBuilder builder = Response.status(reply.status()).entity(reply.body().length == 0 ? null : reply.body());
-        reply.headers().forEach(builder::header);
+        // a value with line breaks is several fields of that name (WWW-Authenticate with more than one challenge)
+        reply.headers().forEach((name, value) -> {
+            for (String one : value.split("\n")) {
+                builder.header(name, one);
+            }
+        });
         return builder.build();
     }
 }

@@ -20,9 +20,12 @@ import org.est4j.jaxrs.auth.ChannelBinding;
  *                      leaf first; empty when the client sent none. Unvalidated.
  * @param remoteAddress the immediate peer's address
  * @param channelBinding the TLS channel binding of the client's connection, where the TLS layer reports one
+ * @param method        the HTTP method
+ * @param requestTarget the path and query as on the request line (what HTTP Digest's {@code uri} names)
  */
 public record HttpRequestInfo(String contentType, long contentLength, String authorization,
-                              List<X509Certificate> tlsChain, String remoteAddress, Optional<ChannelBinding> channelBinding) {
+                              List<X509Certificate> tlsChain, String remoteAddress, Optional<ChannelBinding> channelBinding,
+                              String method, String requestTarget) {
 
     /** Request attribute with the channel binding bytes, set by the proxy filter or a TLS connector add-on. */
     public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
@@ -38,19 +41,28 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
         tlsChain = List.copyOf(tlsChain);
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(channelBinding, "channelBinding");
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(requestTarget, "requestTarget");
+    }
+
+    /** A POST with a channel binding (tests and callers that do not authenticate with Digest). */
+    public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
+                           String remoteAddress, Optional<ChannelBinding> channelBinding) {
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, channelBinding, "POST", "");
     }
 
     /** A request without a channel binding. */
     public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
                            String remoteAddress) {
-        this(contentType, contentLength, authorization, tlsChain, remoteAddress, Optional.empty());
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, Optional.empty(), "POST", "");
     }
 
     public static HttpRequestInfo from(HttpServletRequest request) {
         Object chain = request.getAttribute(X509_ATTRIBUTE);
         List<X509Certificate> certificates = chain instanceof X509Certificate[] array ? List.of(array) : List.of();
         return new HttpRequestInfo(request.getContentType(), request.getContentLengthLong(),
-                request.getHeader("Authorization"), certificates, request.getRemoteAddr(), channelBinding(request));
+                request.getHeader("Authorization"), certificates, request.getRemoteAddr(), channelBinding(request),
+                request.getMethod(), request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
     }
 
     /**

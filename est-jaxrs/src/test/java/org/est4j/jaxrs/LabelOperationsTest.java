@@ -66,7 +66,6 @@ import org.junit.jupiter.api.Test;
  */
 class LabelOperationsTest {
 
-    private static final org.est4j.jaxrs.policy.ChannelBindingCheck.Mode OFF = org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.OFF;
     private static final org.est4j.jaxrs.policy.ChannelBindingCheck.Mode REQUIRED = org.est4j.jaxrs.policy.ChannelBindingCheck.Mode.REQUIRED;
 
     private static final TestPki.Ca CA = TestPki.ca("Label CA");
@@ -114,16 +113,12 @@ class LabelOperationsTest {
             new ClientCertificateValidator(List.of(CA.certificate())),
             new HashedCredentialStore(Map.of("est", PasswordHashes.hash(PASSWORD.toCharArray()))),
             new LabelPolicies(LabelPolicy.DEFAULTS, Map.of(
-                    "keygen", new LabelPolicy(true, KeyGenerationSpec.ec("secp384r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF, false),
-                    "legacy", new LabelPolicy(true, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.DRAFT02_PEM,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, OFF, false),
-                    "queue", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.QUEUE, false, OFF, false),
-                    "iot", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, true, OFF, false),
-                    "linked", new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                            LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED, false))),
+                    "keygen", LabelPolicy.DEFAULTS.withServerKeyGen(KeyGenerationSpec.ec("secp384r1")),
+                    "legacy", LabelPolicy.DEFAULTS.withServerKeyGen(KeyGenerationSpec.ec("secp256r1"))
+                            .withResponses(LabelPolicy.ResponseDialect.DRAFT02_PEM),
+                    "queue", LabelPolicy.DEFAULTS.withIncompleteAuth(LabelPolicy.IncompleteAuthentication.QUEUE),
+                    "iot", LabelPolicy.DEFAULTS.withEnforcedCsrAttributes(),
+                    "linked", LabelPolicy.DEFAULTS.withChannelBinding(REQUIRED, false))),
             new KeyEncryptionKeys(Map.of("070707", new SecretKeySpec(KEK, "AES")), List.of()),
             Optional.of(new ResponseSigner(SERVER.key().getPrivate(), List.of(SERVER.certificate())))));
 
@@ -367,9 +362,9 @@ class LabelOperationsTest {
         java.util.function.Function<Boolean, EnrollmentHandler> handlerAttesting = attests -> new EnrollmentHandler(ca,
                 new EstEndpointConfig(8192, "est4j", new ClientCertificateValidator(List.of(CA.certificate())),
                         new HashedCredentialStore(Map.of()),
-                        new LabelPolicies(new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"), LabelPolicy.ResponseDialect.RFC7030,
-                                LabelPolicy.IncompleteAuthentication.REFUSE, false, REQUIRED, attests), Map.of()),
-                        KeyEncryptionKeys.NONE, Optional.empty(), new ClientCertificateValidator(List.of(raCa.certificate()))));
+                        new LabelPolicies(LabelPolicy.DEFAULTS.withChannelBinding(REQUIRED, attests), Map.of()),
+                        KeyEncryptionKeys.NONE, Optional.empty(), new ClientCertificateValidator(List.of(raCa.certificate())),
+                        org.est4j.jaxrs.auth.HttpAuthentication.BASIC_ONLY));
         byte[] body = Base64.getMimeEncoder().encode(TestPki.csr(TestPki.ecKey(), "CN=someone-else", null));
 
         EstReply reply = handlerAttesting.apply(true).enroll(Optional.empty(),

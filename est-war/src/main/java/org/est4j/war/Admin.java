@@ -18,6 +18,7 @@ import org.est4j.war.localca.ApprovalQueue;
  *   list                     every waiting or rejected request, with the client and what it asks for
  *   approve &lt;id&gt; [note]      the client's next repetition of the request is issued
  *   reject &lt;id&gt; [note]       the client's repetitions are refused with 403
+ *   add-otp [count]          creates one-time passwords (RFC 7030 section 3.2.3, user name ""), printed once
  * </pre>
  * An id may be abbreviated to any unique prefix of 6 or more digits. It works on the data directory
  * ({@code EST_HOME}, as the WAR finds it) while the server runs: it only adds decision files to
@@ -35,7 +36,7 @@ public final class Admin {
     /** Runs one command; returns the exit status (0 done, 1 refused, 2 usage). */
     public static int run(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0) {
-            err.println("usage: Admin list | approve <id> [note] | reject <id> [note]   (data directory " + home + ")");
+            err.println("usage: Admin list | approve <id> [note] | reject <id> [note] | add-otp [count]   (data directory " + home + ")");
             return 2;
         }
         List<ApprovalQueue> queues = queues(home);
@@ -84,8 +85,30 @@ public final class Admin {
                         + ": the client's next repetition of the request gets " + (args[0].equals("approve") ? "its certificate" : "403"));
                 return 0;
             }
+            case "add-otp" -> {
+                int count;
+                try {
+                    count = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+                } catch (NumberFormatException e) {
+                    count = -1;
+                }
+                if (count < 1 || count > 10_000) {
+                    err.println("usage: Admin add-otp [count 1-10000]");
+                    return 2;
+                }
+                String file = org.est4j.war.config.Est4jConfig.load(home.resolve(org.est4j.war.config.Est4jConfig.FILE_NAME))
+                        .httpAuth().oneTimePasswordsFile();
+                List<char[]> passwords = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    passwords.add(EstHome.randomPassword(20));
+                }
+                new OneTimePasswordFile(home.resolve(file)).add(passwords);
+                // printed once, stored only as digests: hand them to the devices now
+                passwords.forEach(p -> out.println(new String(p)));
+                return 0;
+            }
             default -> {
-                err.println("unknown command '" + args[0] + "': list, approve or reject");
+                err.println("unknown command '" + args[0] + "': list, approve, reject or add-otp");
                 return 2;
             }
         }

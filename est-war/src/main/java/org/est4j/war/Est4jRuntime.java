@@ -64,7 +64,8 @@ public class Est4jRuntime {
                 new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()),
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
                 ProtocolKeys.signer(home.directory(), home.config().signer()),
-                new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles())));
+                new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles())),
+                HttpAuthSetup.load(home.directory(), home.config()));
     }
 
     /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */

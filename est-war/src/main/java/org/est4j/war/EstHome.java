@@ -261,6 +261,13 @@ public final class EstHome implements Closeable {
             StringWriter out = new StringWriter();
             p.store(out, "est4j HTTP users: name=Argon2id PHC hash");
             SecureFiles.write(file, out.toString().getBytes(StandardCharsets.ISO_8859_1), SecureFiles.OWNER_ONLY);
+            // the same user for HTTP Digest: HA1 = H(user:realm:password), SHA-256 and MD5 (libest)
+            Path digestUsers = dir.resolve(config.httpAuth().digestUsersFile());
+            if (!Files.exists(digestUsers)) {
+                SecureFiles.write(digestUsers, ("# est4j HTTP Digest users of realm '" + config.basicRealm() + "': name = SHA-256:<HA1>,MD5:<HA1>\n"
+                        + "est = " + HttpAuthSetup.ha1Line("est", config.basicRealm(), password) + "\n").getBytes(StandardCharsets.UTF_8),
+                        SecureFiles.OWNER_ONLY);
+            }
             Path initial = dir.resolve("initial-credentials");
             SecureFiles.write(initial, ("est:" + new String(password) + "\n").getBytes(StandardCharsets.US_ASCII),
                     SecureFiles.OWNER_ONLY);

@@ -126,6 +126,12 @@ class RfcOperationsTest {
                 label.ra.ca = default
                 label.ra.channel-binding = required
                 label.ra.channel-binding.ra-exempt = true
+                label.digest.ca = default
+                label.digest.http-auth = digest
+                label.both.ca = default
+                label.both.http-auth = digest, basic
+                auth.throttle.free-failures = 3
+                auth.throttle.max-delay-seconds = 30
                 """, StandardCharsets.UTF_8);
         Files.writeString(home.resolve("server-keygen-keks.properties"),
                 HexFormat.of().formatHex(KEK_ID) + " = " + Base64.getEncoder().encodeToString(KEK) + "\n", StandardCharsets.UTF_8);
@@ -442,6 +448,93 @@ class RfcOperationsTest {
         EstHttp.Reply issued = device.postCsr("queue/simpleenroll", csr);
         assertEquals(200, issued.status(), issued::toString);
         Pki.pkixValidate(Pki.certsOnly(issued.base64Body()).get(0), target.ca());
+    }
+
+    // ---- HTTP Digest, one-time passwords, throttling ----------------------------------------------------
+
+    /** BouncyCastle's HttpAuth answers the Digest challenge (RFC 7616, SHA-256, qop=auth) with the initial user. */
+    @Test
+    void bcClientEnrollsWithHttpDigest() throws Exception {
+        KeyPair keys = Pki.p256();
+        org.bouncycastle.est.HttpAuth digest = new org.bouncycastle.est.HttpAuth(EstScenarios.REALM, target.user(),
+                target.password().toCharArray(), new java.security.SecureRandom(),
+                new org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder().build());
+        EnrollmentResponse response = bcClient("digest").simpleEnroll(false, Pki.csr(keys, "CN=digest-bc"), digest);
+        assertTrue(response.isCompleted());
+        assertArrayEquals(keys.getPublic().getEncoded(),
+                Pki.toCertificates(response.getStore().getMatches(null)).get(0).getPublicKey().getEncoded());
+    }
+
+    /** curl --digest (the flow the README shows), then the same Authorization header once more: a replay, 401. */
+    @Test
+    void curlEnrollsWithDigestAndAReplayedHeaderIsRefused() throws Exception {
+        Path dir = Files.createTempDirectory("digest-curl");
+        Files.write(dir.resolve("device.csr"), Base64.getMimeEncoder().encode(Pki.csr(Pki.p256(), "CN=digest-curl").getEncoded()));
+        String url = target.estBase() + "digest/simpleenroll";
+        String out = run("curl", "-sS", "--fail-with-body", "--digest", "-u", target.user() + ":" + target.password(), "--cacert",
+                target.estHome().resolve("ca.pem").toString(), "-H", "Content-Type: application/pkcs10",
+                "--data-binary", "@" + dir.resolve("device.csr"), "-o", dir.resolve("device.p7").toString(), "-w", "%{http_code}", url);
+        assertEquals("200", out.strip());
+        assertEquals("CN=digest-curl", Pki.certsOnly(Base64.getMimeDecoder().decode(Files.readAllBytes(dir.resolve("device.p7"))))
+                .get(0).getSubjectX500Principal().getName());
+
+        EstHttp.Reply challenge = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).postCsr("both/simpleenroll",
+                Pki.csr(Pki.p256(), "CN=x").getEncoded());
+        assertEquals(401, challenge.status());
+        List<String> offered = challenge.response().headers().allValues("WWW-Authenticate");
+        assertEquals(2, offered.size(), offered::toString);
+        assertTrue(offered.get(0).startsWith("Digest realm=\"est4j\", qop=\"auth\", algorithm=\"SHA-256\", nonce=\""), offered::toString);
+        assertEquals("Basic realm=\"est4j\"", offered.get(1));
+
+        String header = digestAuthorization(offered.get(0), target.user(), target.password(), "/.well-known/est/digest/simpleenroll");
+        byte[] csr = Pki.csr(Pki.p256(), "CN=digest-replay").getEncoded();
+        EstHttp first = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).header("Authorization", header);
+        assertEquals(200, first.postCsr("digest/simpleenroll", csr).status());
+        EstHttp.Reply replay = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).header("Authorization", header)
+                .postCsr("digest/simpleenroll", csr);
+        assertEquals(401, replay.status(), replay::toString);
+        assertTrue(replay.text().contains("replayed"), replay::toString);
+    }
+
+    /** RFC 7030 section 3.2.3: user name "" with a one-time password from Admin add-otp, good exactly once. */
+    @Test
+    void aOneTimePasswordEnrollsOnce() throws Exception {
+        String otp = adminOutput("add-otp", "1").strip();
+        byte[] csr = Pki.csr(Pki.p256(), "CN=otp-device").getEncoded();
+        EstHttp.Reply first = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic("", otp).postCsr("simpleenroll", csr);
+        assertEquals(200, first.status(), first::toString);
+        EstHttp.Reply again = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic("", otp).postCsr("simpleenroll", csr);
+        assertEquals(401, again.status(), again::toString);
+        assertTrue(again.text().contains("one-time password"), again::toString);
+    }
+
+    /** Password guessing is slowed down: after 3 failures (this deployment's setting) 429 with Retry-After. */
+    @Test
+    void repeatedFailuresOfOneUserAreAnswered429() throws Exception {
+        String user = "guessed-" + RUN;
+        byte[] csr = Pki.csr(Pki.p256(), "CN=guess").getEncoded();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(401, new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic(user, "guess-" + i)
+                    .postCsr("simpleenroll", csr).status());
+        }
+        EstHttp.Reply slowed = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic(user, "guess-4").postCsr("simpleenroll", csr);
+        assertEquals(429, slowed.status(), slowed::toString);
+        assertTrue(Integer.parseInt(slowed.requiredHeader("Retry-After")) >= 1);
+        EstScenarios.assertOneLineText(slowed);
+        assertEquals(200, withPassword().postCsr("simpleenroll", csr).status(), "other users are not affected");
+    }
+
+    /** An RFC 7616 Authorization header for the challenge, computed independently of est4j. */
+    private static String digestAuthorization(String challenge, String user, String password, String uri) throws Exception {
+        Matcher nonce = Pattern.compile("nonce=\"([^\"]+)\"").matcher(challenge);
+        Matcher opaque = Pattern.compile("opaque=\"([^\"]+)\"").matcher(challenge);
+        assertTrue(nonce.find() && opaque.find());
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        java.util.function.Function<String, String> h = text -> HexFormat.of().formatHex(sha.digest(text.getBytes(StandardCharsets.UTF_8)));
+        String response = h.apply(h.apply(user + ":est4j:" + password) + ":" + nonce.group(1) + ":00000001:abc:auth:" + h.apply("POST:" + uri));
+        return "Digest username=\"" + user + "\", realm=\"est4j\", nonce=\"" + nonce.group(1) + "\", uri=\"" + uri
+                + "\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"abc\", response=\"" + response + "\", opaque=\""
+                + opaque.group(1) + "\"";
     }
 
     // ---- registration authority ----------------------------------------------------------------------

@@ -10,17 +10,18 @@ import java.util.Set;
 
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.HttpRequestInfo;
+import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.AuthenticationMethod;
 import org.est4j.spi.UnverifiedIdentity;
 
 /**
  * Decides who an EST client is (RFC 7030 section 3.3): by a TLS client certificate that passes
- * est4j's own path validation, by HTTP Basic credentials, or both.
+ * est4j's own path validation (a registration authority's included), by HTTP Basic or Digest, by a
+ * one-time password, or by a certificate and a password together.
  *
  * <p>Fail closed: wrong HTTP credentials refuse the request even when a valid certificate is also
  * present, and a certificate that does not validate never counts, whatever the container decided.
- * HTTP Digest, container realms and channel binding plug in here later.
  */
 public final class EstAuthenticator {
 
@@ -32,45 +33,56 @@ public final class EstAuthenticator {
     private final ClientCertificateValidator certificates;
     private final ClientCertificateValidator registrationAuthorities;
     private final CredentialStore credentials;
-    private final Map<String, String> challenge;
+    private final String realm;
+    private final Optional<DigestAuthentication> digest;
+    private final OneTimePasswords oneTimePasswords;
+    private final FailureThrottle throttle;
 
     public EstAuthenticator(ClientCertificateValidator certificates, CredentialStore credentials, String realm) {
-        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm);
+        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm, Optional.empty(), OneTimePasswords.NONE,
+                FailureThrottle.off());
     }
 
     /**
      * @param registrationAuthorities anchors of RA certificates (RFC 7030 section 2.2.3); empty: no RAs
+     * @param digest                  HTTP Digest, when the deployment offers it
+     * @param oneTimePasswords        passwords accepted once with the empty user name
+     * @param throttle                slows down repeated failures
      */
     public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
-                            CredentialStore credentials, String realm) {
+                            CredentialStore credentials, String realm, Optional<DigestAuthentication> digest,
+                            OneTimePasswords oneTimePasswords, FailureThrottle throttle) {
         this.certificates = certificates;
         this.registrationAuthorities = registrationAuthorities;
         this.credentials = credentials;
-        this.challenge = Map.of("WWW-Authenticate", "Basic realm=\"" + realm + "\"");
+        this.realm = realm;
+        this.digest = digest;
+        this.oneTimePasswords = oneTimePasswords;
+        this.throttle = throttle;
     }
 
     /**
-     * Authenticates the client of an enrollment request.
+     * Authenticates the client of an enrollment request, offering HTTP Basic.
      *
      * @throws EstProtocolException 401 with a {@code WWW-Authenticate} challenge when no credential
      *                              proves the client's identity
      */
     public AuthenticatedClient authenticate(HttpRequestInfo request) {
-        return authenticate(request, false);
+        return authenticate(request, false, List.of(LabelPolicy.HttpAuthScheme.BASIC));
     }
 
     /**
-     * Authenticates the client of an enrollment request; with {@code queueIncomplete}, a client whose
-     * authentication is incomplete (RFC 7030 section 3.7) is returned as
-     * {@link AuthenticatedClient#unverified unverified} instead of refused: it presented a TLS
-     * certificate that does not validate, or an HTTP user name this server does not know, and nothing
-     * that does authenticate it. A wrong password of a known user and a client that presented nothing
-     * are always refused.
+     * Authenticates the client of an enrollment request with the HTTP schemes {@code schemes} (the 401
+     * offers them in this order). With {@code queueIncomplete}, a client whose authentication is
+     * incomplete (RFC 7030 section 3.7) is returned as {@link AuthenticatedClient#unverified unverified}
+     * instead of refused: it presented a TLS certificate that does not validate, or an HTTP user name this
+     * server does not know, and nothing that does authenticate it. A wrong password of a known user and a
+     * client that presented nothing are always refused.
      *
-     * @throws EstProtocolException 401 with a {@code WWW-Authenticate} challenge when no credential
-     *                              proves the client's identity (and it is not queued)
+     * @throws EstProtocolException 401 with the challenges when no credential proves the client's identity
+     *                              (and it is not queued); 429 while repeated failures are being slowed down
      */
-    public AuthenticatedClient authenticate(HttpRequestInfo request, boolean queueIncomplete) {
+    public AuthenticatedClient authenticate(HttpRequestInfo request, boolean queueIncomplete, List<LabelPolicy.HttpAuthScheme> schemes) {
         Set<AuthenticationMethod> methods = EnumSet.noneOf(AuthenticationMethod.class);
         ClientCertificateValidator.Result tls = null;
         if (!request.tlsChain().isEmpty()) {
@@ -88,30 +100,67 @@ public final class EstAuthenticator {
         }
         Optional<String> username = Optional.empty();
         Optional<String> unknownUser = Optional.empty();
-        Optional<BasicCredentials> basic;
-        try {
-            basic = BasicCredentials.parse(request.authorization());
-        } catch (BasicCredentials.MalformedException e) {
-            throw unauthorized("the Authorization header is not well-formed HTTP Basic (RFC 7617)");
-        }
-        if (basic.isPresent()) {
-            BasicCredentials c = basic.get();
+        String authorization = request.authorization();
+        String scheme = authorization == null ? "" : authorization.strip().split("\\s", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        if (scheme.equals("basic")) {
+            if (!schemes.contains(LabelPolicy.HttpAuthScheme.BASIC)) {
+                throw unauthorized("HTTP Basic is not offered here", schemes);
+            }
+            BasicCredentials c;
             try {
-                if (!credentials.verify(c.username(), c.password())) {
+                c = BasicCredentials.parse(authorization).orElseThrow();
+            } catch (BasicCredentials.MalformedException e) {
+                throw unauthorized("the Authorization header is not well-formed HTTP Basic (RFC 7617)", schemes);
+            }
+            try {
+                checkThrottle(c.username(), request);
+                if (c.username().isEmpty()) {
+                    // RFC 7030 section 3.2.3: the empty user name carries a one-time password
+                    if (!oneTimePasswords.consume(c.password())) {
+                        throttle.failed("", request.remoteAddress());
+                        LOG.log(Level.WARNING, "one-time password refused from {0}", request.remoteAddress());
+                        throw unauthorized("the one-time password is not valid (unknown, or used already)", schemes);
+                    }
+                    methods.add(AuthenticationMethod.ONE_TIME_PASSWORD);
+                } else if (!credentials.verify(c.username(), c.password())) {
+                    throttle.failed(c.username(), request.remoteAddress());
                     LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
                             c.username(), request.remoteAddress());
                     if (!queueIncomplete || methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE)
                             || credentials.knows(c.username())) {
-                        throw unauthorized("wrong user name or password");
+                        throw unauthorized("wrong user name or password", schemes);
                     }
                     unknownUser = Optional.of(c.username());
                 } else {
+                    throttle.succeeded(c.username(), request.remoteAddress());
                     methods.add(AuthenticationMethod.HTTP_BASIC);
                     username = Optional.of(c.username());
                 }
             } finally {
                 c.wipe();
             }
+        } else if (scheme.equals("digest")) {
+            if (!schemes.contains(LabelPolicy.HttpAuthScheme.DIGEST) || digest.isEmpty()) {
+                throw unauthorized("HTTP Digest is not offered here", schemes);
+            }
+            Map<String, String> params = DigestAuthentication.parameters(authorization.strip().substring("Digest".length()));
+            String claimed = params == null ? "" : params.getOrDefault("username", "");
+            checkThrottle(claimed, request);
+            DigestAuthentication.Outcome outcome = digest.get().verify(authorization.strip(), request.method(), request.requestTarget());
+            if (outcome.stale()) {
+                throw EstProtocolException.challenge("the Digest nonce has expired", challenges(schemes, true));
+            }
+            if (!outcome.authenticated()) {
+                throttle.failed(claimed, request.remoteAddress());
+                LOG.log(Level.WARNING, "HTTP Digest authentication failed for user ''{0}'' from {1}: {2}", claimed,
+                        request.remoteAddress(), outcome.failure());
+                throw unauthorized(outcome.failure(), schemes);
+            }
+            throttle.succeeded(claimed, request.remoteAddress());
+            methods.add(AuthenticationMethod.HTTP_DIGEST);
+            username = outcome.username();
+        } else if (!scheme.isEmpty()) {
+            throw unauthorized("unsupported HTTP authentication scheme '" + scheme + "'", schemes);
         }
         if (methods.isEmpty()) {
             if (queueIncomplete && (tls != null || unknownUser.isPresent())) {
@@ -124,12 +173,36 @@ public final class EstAuthenticator {
             }
             if (tls == null) {
                 // nothing presented: the normal first leg of HTTP authentication
-                throw EstProtocolException.challenge("authentication required", challenge);
+                throw EstProtocolException.challenge("authentication required", challenges(schemes, false));
             }
-            throw unauthorized("the TLS client certificate is not accepted: " + tls.failure());
+            throw unauthorized("the TLS client certificate is not accepted: " + tls.failure(), schemes);
         }
         return new AuthenticatedClient(tls != null && tls.valid() ? tls.chain() : List.of(), username, methods,
                 request.remoteAddress());
+    }
+
+    /** 429 with Retry-After while this user or address is being slowed down; credentials are not even checked. */
+    private void checkThrottle(String username, HttpRequestInfo request) {
+        throttle.blocked(username, request.remoteAddress()).ifPresent(wait -> {
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            throw new EstProtocolException(429, "too many failed authentications: try again in " + seconds + " s",
+                    Map.of("Retry-After", Long.toString(seconds)));
+        });
+    }
+
+    /** The WWW-Authenticate challenges, one per line (sent as separate header fields). */
+    private Map<String, String> challenges(List<LabelPolicy.HttpAuthScheme> schemes, boolean stale) {
+        StringBuilder value = new StringBuilder();
+        for (LabelPolicy.HttpAuthScheme s : schemes) {
+            String challenge = switch (s) {
+                case BASIC -> "Basic realm=\"" + realm + "\"";
+                case DIGEST -> digest.map(d -> d.challenge(stale)).orElse(null);
+            };
+            if (challenge != null) {
+                value.append(value.length() == 0 ? "" : "\n").append(challenge);
+            }
+        }
+        return Map.of("WWW-Authenticate", value.toString());
     }
 
     /**
@@ -155,7 +228,7 @@ public final class EstAuthenticator {
         return registrationAuthorities.validate(chain, new Date());
     }
 
-    private EstProtocolException unauthorized(String reason) {
-        return new EstProtocolException(401, reason, challenge);
+    private EstProtocolException unauthorized(String reason, List<LabelPolicy.HttpAuthScheme> schemes) {
+        return new EstProtocolException(401, reason, challenges(schemes, false));
     }
 }

@@ -1,5 +1,6 @@
 package org.est4j.jaxrs.policy;
 
+import java.util.List;
 import java.util.Objects;
 
 import org.est4j.spi.KeyGenerationSpec;
@@ -18,10 +19,19 @@ import org.est4j.spi.KeyGenerationSpec;
  * @param channelBinding       proof-of-possession linking (RFC 7030 section 3.5): off, verified when present, or required
  * @param raAttestsPossession  whether an enrollment by a registration authority is exempt from linking: the RA
  *                             attests the possession (draft-02 section 3.5 "attested"); the CSR signature is still checked
+ * @param httpAuth             the HTTP authentication schemes offered in the 401 challenge, in order of preference
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
                           IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
-                          ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession) {
+                          ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth) {
+
+    /** HTTP authentication schemes (RFC 7030 section 3.2.3). */
+    public enum HttpAuthScheme {
+        /** RFC 7617. */
+        BASIC,
+        /** RFC 7616, with the configured algorithm. */
+        DIGEST
+    }
 
     /** How responses are encoded. */
     public enum ResponseDialect {
@@ -40,12 +50,43 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false);
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC));
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");
         Objects.requireNonNull(responses, "responses");
         Objects.requireNonNull(incompleteAuth, "incompleteAuth");
         Objects.requireNonNull(channelBinding, "channelBinding");
+        httpAuth = List.copyOf(httpAuth);
+        if (httpAuth.isEmpty()) {
+            throw new IllegalArgumentException("at least one HTTP authentication scheme");
+        }
+    }
+
+    public LabelPolicy withServerKeyGen(KeyGenerationSpec spec) {
+        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth);
+    }
+
+    public LabelPolicy withResponses(ResponseDialect dialect) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, dialect, incompleteAuth, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, httpAuth);
+    }
+
+    public LabelPolicy withIncompleteAuth(IncompleteAuthentication mode) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, mode, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, httpAuth);
+    }
+
+    public LabelPolicy withEnforcedCsrAttributes() {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth);
+    }
+
+    public LabelPolicy withChannelBinding(ChannelBindingCheck.Mode mode, boolean raExempt) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth);
+    }
+
+    public LabelPolicy withHttpAuth(List<HttpAuthScheme> schemes) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, schemes);
     }
 }

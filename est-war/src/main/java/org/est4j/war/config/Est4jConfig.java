@@ -45,11 +45,27 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param keygen           where server-side key generation finds its key-encryption keys
  * @param signer           the key and certificate the server signs CMS content with
  * @param raTrustAnchorFiles PEM files with the anchors of registration-authority certificates (none: no RAs)
+ * @param httpAuth         HTTP Digest, one-time passwords and failure throttling
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
-                          List<String> raTrustAnchorFiles) {
+                          List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth) {
+
+    /**
+     * @param digestAlgorithm       SHA-256 or MD5
+     * @param digestNonceSeconds    lifetime of a Digest nonce
+     * @param digestKeyFile         the shared nonce key (generated at first start; copy it to every instance)
+     * @param digestUsersFile       HA1 values: {@code name = SHA-256:<hex>,MD5:<hex>}
+     * @param oneTimePasswordsFile  SHA-256 of unused one-time passwords, one per line
+     * @param throttleFreeFailures  failures of one user before attempts are slowed down
+     * @param throttleFreeFailuresPerAddress failures from one address before attempts are slowed down
+     * @param throttleMaxDelaySeconds the longest wait imposed
+     */
+    public record HttpAuthSettings(String digestAlgorithm, int digestNonceSeconds, String digestKeyFile, String digestUsersFile,
+                                   String oneTimePasswordsFile, int throttleFreeFailures, int throttleFreeFailuresPerAddress,
+                                   int throttleMaxDelaySeconds) {
+    }
 
     /**
      * @param kekFile              properties file: key identifier (hex) = base64 AES key; relative to EST_HOME
@@ -109,6 +125,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         java.util.Objects.requireNonNull(keygen, "keygen");
         java.util.Objects.requireNonNull(signer, "signer");
         raTrustAnchorFiles = List.copyOf(raTrustAnchorFiles);
+        java.util.Objects.requireNonNull(httpAuth, "httpAuth");
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -148,6 +165,14 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         Map<String, Map<String, String>> labelPolicyKeys = new LinkedHashMap<>();
         String kekFile = "server-keygen-keks.properties";
         List<String> raAnchors = List.of();
+        String digestAlgorithm = "SHA-256";
+        int digestNonceSeconds = 300;
+        String digestKeyFile = "digest-nonce.key";
+        String digestUsersFile = "digest-users.properties";
+        String otpFile = "one-time-passwords";
+        int freeFailures = 5;
+        int freeFailuresPerAddress = 20;
+        int maxDelay = 60;
         List<String> recipients = List.of();
         String signerKey = "tls-server-key.pem";
         String signerCerts = "tls-server.pem";
@@ -182,6 +207,20 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 switch (key) {
                     case "client-auth.trust-anchors" -> anchors = list(value);
                     case "client-auth.ra-trust-anchors" -> raAnchors = list(value);
+                    case "auth.digest-algorithm" -> {
+                        try {
+                            digestAlgorithm = org.est4j.jaxrs.auth.DigestAuthentication.Algorithm.fromConfig(value).wireName();
+                        } catch (IllegalArgumentException ex) {
+                            throw bad(source, key, value, "SHA-256 or MD5");
+                        }
+                    }
+                    case "auth.digest-nonce-seconds" -> digestNonceSeconds = intIn(source, key, value, 10, 86400);
+                    case "auth.digest-key-file" -> digestKeyFile = nonEmpty(source, key, value);
+                    case "auth.digest-users-file" -> digestUsersFile = nonEmpty(source, key, value);
+                    case "auth.one-time-passwords-file" -> otpFile = nonEmpty(source, key, value);
+                    case "auth.throttle.free-failures" -> freeFailures = intIn(source, key, value, 1, 1000);
+                    case "auth.throttle.free-failures-per-address" -> freeFailuresPerAddress = intIn(source, key, value, 1, 100000);
+                    case "auth.throttle.max-delay-seconds" -> maxDelay = intIn(source, key, value, 1, 3600);
                     case "auth.basic-realm" -> {
                         if (value.isEmpty() || value.contains("\"") || value.contains("\\")) {
                             throw bad(source, key, value, "a non-empty realm without quotes or backslashes");
@@ -227,7 +266,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         });
         return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
-                raAnchors);
+                raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
+                        freeFailures, freeFailuresPerAddress, maxDelay));
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
@@ -239,6 +279,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         boolean enforce = base.enforceCsrAttributes();
         org.est4j.jaxrs.policy.ChannelBindingCheck.Mode binding = base.channelBinding();
         boolean raExempt = base.raAttestsPossession();
+        List<LabelPolicy.HttpAuthScheme> httpAuth = base.httpAuth();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -269,12 +310,26 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     default -> throw bad(source, key, value, "off, if-present or required");
                 };
                 case "channel-binding.ra-exempt" -> raExempt = bool(source, key, value);
+                case "http-auth" -> {
+                    List<LabelPolicy.HttpAuthScheme> schemes = new ArrayList<>();
+                    for (String scheme : list(value)) {
+                        switch (scheme) {
+                            case "basic" -> schemes.add(LabelPolicy.HttpAuthScheme.BASIC);
+                            case "digest" -> schemes.add(LabelPolicy.HttpAuthScheme.DIGEST);
+                            default -> throw bad(source, key, value, "basic, digest or both (digest, basic), in order of preference");
+                        }
+                    }
+                    if (schemes.isEmpty()) {
+                        throw bad(source, key, value, "basic, digest or both (digest, basic), in order of preference");
+                    }
+                    httpAuth = schemes;
+                }
                 default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt"
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth"
                         + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
-        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt);
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth);
     }
 
     private static boolean bool(String source, String key, String value) {
