@@ -4,6 +4,7 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -31,6 +32,8 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
     public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
     /** Request attribute naming the binding's type ({@code tls-unique}, the default, or {@code tls-exporter}). */
     public static final String CHANNEL_BINDING_TYPE_ATTRIBUTE = "org.est4j.channel-binding-type";
+    /** Where Tomcat publishes the connector's SSLSupport (the est-tomcat-tls add-on's carries the channel binding). */
+    public static final String SSL_SESSION_MANAGER_ATTRIBUTE = "jakarta.servlet.request.ssl_session_mgr";
     /** Request attribute with the client's TLS protocol version as the TLS layer reported it. */
     public static final String TLS_PROTOCOL_ATTRIBUTE = "org.est4j.tls-protocol";
 
@@ -70,6 +73,16 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
      * no tls-unique, and HAProxy's ssl_fc_unique_id is meaningless there.
      */
     private static Optional<ChannelBinding> channelBinding(HttpServletRequest request) {
+        // est-tomcat-tls: Tomcat publishes the connector's SSLSupport here, a Function from binding type to bytes
+        if (request.getAttribute(SSL_SESSION_MANAGER_ATTRIBUTE) instanceof Function<?, ?> support) {
+            for (String type : List.of(ChannelBinding.TLS_EXPORTER, ChannelBinding.TLS_UNIQUE)) {
+                @SuppressWarnings("unchecked")
+                Object value = ((Function<Object, Object>) support).apply(type);
+                if (value instanceof byte[] bytes && bytes.length > 0) {
+                    return Optional.of(new ChannelBinding(type, bytes));
+                }
+            }
+        }
         if (!(request.getAttribute(CHANNEL_BINDING_ATTRIBUTE) instanceof byte[] bytes) || bytes.length == 0) {
             return Optional.empty();
         }
