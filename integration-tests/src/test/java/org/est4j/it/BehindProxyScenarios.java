@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 abstract class BehindProxyScenarios extends EstScenarios {
 
-    private static String originalConfig;
     private static ProxyProcess proxy;
 
     /**
@@ -75,24 +74,15 @@ abstract class BehindProxyScenarios extends EstScenarios {
     }
 
     private static void configure(String format, String extraKeys) {
-        Path file = Path.of(System.getProperty("est.home"), "est4j.properties");
-        try {
-            originalConfig = Files.readString(file, StandardCharsets.UTF_8);
-            Files.writeString(file, originalConfig + "\n# written by " + format + " proxy integration test\n"
-                    + "proxy.trusted-addresses = 127.0.0.1, ::1\n"
-                    + "proxy.local-ports = " + backendPort() + "\n"
-                    + "proxy.client-cert.format = " + format + "\n"
-                    + "proxy.client-cert.verify-header = X-SSL-Client-Verify\n"
-                    + "proxy.forwarded-proto-header = X-Forwarded-Proto\n" + extraKeys, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        EstHomeConfig.append(format + " proxy integration test", "proxy.trusted-addresses = 127.0.0.1, ::1\n"
+                + "proxy.local-ports = " + backendPort() + "\n"
+                + "proxy.client-cert.format = " + format + "\n"
+                + "proxy.client-cert.verify-header = X-SSL-Client-Verify\n"
+                + "proxy.forwarded-proto-header = X-Forwarded-Proto\n" + extraKeys);
     }
 
     private static void restore() throws IOException {
-        if (originalConfig != null) {
-            Files.writeString(Path.of(System.getProperty("est.home"), "est4j.properties"), originalConfig, StandardCharsets.UTF_8);
-        }
+        EstHomeConfig.restore();
     }
 
     static int backendPort() {

@@ -8,10 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.Method;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.Security;
 import java.security.cert.TrustAnchor;
@@ -28,9 +25,7 @@ import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.est.EnrollmentResponse;
-import org.bouncycastle.est.jcajce.ChannelBindingProvider;
 import org.bouncycastle.est.jcajce.JcaJceUtils;
-import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.jsse.BCSSLSocket;
 import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
@@ -55,7 +50,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @RunAsClient
 class ChannelBindingTest {
 
-    private static String originalConfig;
     private EstTarget target;
     private int exporterPort;
 
@@ -67,22 +61,16 @@ class ChannelBindingTest {
 
     @Deployment(testable = false)
     static WebArchive est4jRequiringLinking() throws IOException {
-        Path config = Path.of(System.getProperty("est.home"), "est4j.properties");
-        originalConfig = Files.readString(config, StandardCharsets.UTF_8);
-        Files.writeString(config, originalConfig + """
-
-                # written by ChannelBindingTest
+        EstHomeConfig.append("ChannelBindingTest", """
                 label.linked.ca = default
                 label.linked.channel-binding = required
-                """, StandardCharsets.UTF_8);
+                """);
         return EstTarget.rootWar();
     }
 
     @AfterAll
     static void restoreConfiguration() throws IOException {
-        if (originalConfig != null) {
-            Files.writeString(Path.of(System.getProperty("est.home"), "est4j.properties"), originalConfig, StandardCharsets.UTF_8);
-        }
+        EstHomeConfig.restore();
     }
 
     @BeforeEach
@@ -100,22 +88,7 @@ class ChannelBindingTest {
     @Test
     void bcClientLinksItsRequestWithTlsUnique() throws Exception {
         KeyPair keys = Pki.p256();
-        EnrollmentResponse response = new JsseESTServiceBuilder(target.authority(), trust())
-                .withProvider(new BouncyCastleJsseProvider())
-                .withTLSVersion("TLSv1.2")
-                .withChannelBindingProvider(new ChannelBindingProvider() {
-                    @Override
-                    public boolean canAccessChannelBinding(Socket socket) {
-                        return socket instanceof BCSSLSocket;
-                    }
-
-                    @Override
-                    public byte[] getChannelBinding(Socket socket, String binding) {
-                        return ((BCSSLSocket) socket).getConnection().getChannelBinding(binding);
-                    }
-                })
-                .withLabel("linked")
-                .build()
+        EnrollmentResponse response = Pki.tlsUniqueClient(target, "linked")
                 .simpleEnrollPoP(false, new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=tls-unique-device"), keys.getPublic()),
                         new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()), EstScenarios.preemptiveBasicFor(target));
 

@@ -3,7 +3,6 @@ package org.est4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.Socket;
 import java.security.KeyPair;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -11,18 +10,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
-import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.est.ESTService;
 import org.bouncycastle.est.EnrollmentResponse;
-import org.bouncycastle.est.jcajce.ChannelBindingProvider;
 import org.bouncycastle.est.jcajce.JcaJceUtils;
-import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
-import org.bouncycastle.jsse.BCSSLSocket;
-import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -59,24 +53,8 @@ class HaproxyProxyTest extends BehindProxyScenarios {
     }
 
     /** BouncyCastle's client over BCJSSE and TLS 1.2, where tls-unique exists; label "linked". */
-    private ESTService linkedClient() throws Exception {
-        X509TrustManager[] trust = JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(target.ca(), null)), null);
-        return new JsseESTServiceBuilder(target.authority(), trust)
-                .withProvider(new BouncyCastleJsseProvider())
-                .withTLSVersion("TLSv1.2")
-                .withChannelBindingProvider(new ChannelBindingProvider() {
-                    @Override
-                    public boolean canAccessChannelBinding(Socket socket) {
-                        return socket instanceof BCSSLSocket;
-                    }
-
-                    @Override
-                    public byte[] getChannelBinding(Socket socket, String binding) {
-                        return ((BCSSLSocket) socket).getConnection().getChannelBinding(binding);
-                    }
-                })
-                .withLabel("linked")
-                .build();
+    private ESTService linkedClient() {
+        return Pki.tlsUniqueClient(target, "linked");
     }
 
     @Test

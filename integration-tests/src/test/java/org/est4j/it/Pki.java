@@ -208,4 +208,29 @@ final class Pki {
             }
         };
     }
+
+    /**
+     * BouncyCastle's EST client over BCJSSE and TLS 1.2 with a channel-binding provider, so that
+     * {@code simpleEnrollPoP} puts the session's tls-unique into the CSR (RFC 7030 section 3.5).
+     */
+    static org.bouncycastle.est.ESTService tlsUniqueClient(EstTarget target, String label) {
+        javax.net.ssl.X509TrustManager[] trust = org.bouncycastle.est.jcajce.JcaJceUtils.getCertPathTrustManager(
+                java.util.Set.of(new java.security.cert.TrustAnchor(target.ca(), null)), null);
+        return new org.bouncycastle.est.jcajce.JsseESTServiceBuilder(target.authority(), trust)
+                .withProvider(new org.bouncycastle.jsse.provider.BouncyCastleJsseProvider())
+                .withTLSVersion("TLSv1.2")
+                .withChannelBindingProvider(new org.bouncycastle.est.jcajce.ChannelBindingProvider() {
+                    @Override
+                    public boolean canAccessChannelBinding(java.net.Socket socket) {
+                        return socket instanceof org.bouncycastle.jsse.BCSSLSocket;
+                    }
+
+                    @Override
+                    public byte[] getChannelBinding(java.net.Socket socket, String binding) {
+                        return ((org.bouncycastle.jsse.BCSSLSocket) socket).getConnection().getChannelBinding(binding);
+                    }
+                })
+                .withLabel(label)
+                .build();
+    }
 }

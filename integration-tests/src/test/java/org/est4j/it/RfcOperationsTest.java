@@ -35,7 +35,6 @@ import javax.net.ssl.X509TrustManager;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
-import org.bouncycastle.asn1.DERIA5String;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERPrintableString;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
@@ -45,7 +44,6 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
-import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cms.CMSEnvelopedData;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.RecipientInformation;
@@ -89,7 +87,6 @@ class RfcOperationsTest {
     /** Distinguishes this run's queued requests from those of earlier runs on the same data directory. */
     private static final String RUN = Long.toString(System.nanoTime(), 36);
 
-    private static String originalConfig;
     private EstTarget target;
 
     static {
@@ -101,11 +98,7 @@ class RfcOperationsTest {
     @Deployment(testable = false)
     static WebArchive est4jWithEveryOperation() throws IOException {
         Path home = Path.of(System.getProperty("est.home"));
-        Path config = home.resolve("est4j.properties");
-        originalConfig = Files.readString(config, StandardCharsets.UTF_8);
-        Files.writeString(config, originalConfig + """
-
-                # written by RfcOperationsTest
+        EstHomeConfig.append("RfcOperationsTest", """
                 label.keygen.ca = default
                 label.keygen.server-keygen = true
                 label.keygen.server-keygen.key-algorithm = EC-P384
@@ -132,7 +125,7 @@ class RfcOperationsTest {
                 label.both.http-auth = digest, basic
                 auth.throttle.free-failures = 3
                 auth.throttle.max-delay-seconds = 30
-                """, StandardCharsets.UTF_8);
+                """);
         Files.writeString(home.resolve("server-keygen-keks.properties"),
                 HexFormat.of().formatHex(KEK_ID) + " = " + Base64.getEncoder().encodeToString(KEK) + "\n", StandardCharsets.UTF_8);
         return EstTarget.rootWar();
@@ -140,9 +133,7 @@ class RfcOperationsTest {
 
     @AfterAll
     static void restoreConfiguration() throws IOException {
-        if (originalConfig != null) {
-            Files.writeString(Path.of(System.getProperty("est.home"), "est4j.properties"), originalConfig, StandardCharsets.UTF_8);
-        }
+        EstHomeConfig.restore();
     }
 
     @BeforeEach
