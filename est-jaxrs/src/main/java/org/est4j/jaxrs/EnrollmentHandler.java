@@ -64,8 +64,7 @@ public final class EnrollmentHandler {
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
         this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm(), config.httpAuthentication().digest(),
-                config.httpAuthentication().oneTimePasswords(), config.httpAuthentication().throttle());
+                config.credentials(), config.basicRealm(), config.httpAuthentication());
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
@@ -99,6 +98,7 @@ public final class EnrollmentHandler {
         LabelPolicy policy = policies.of(label);
         AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        policy.authorization().check(client, csr.request().subject());
         if (!(policy.raAttestsPossession() && client.methods().contains(AuthenticationMethod.REGISTRATION_AUTHORITY))) {
             ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         }
@@ -114,6 +114,7 @@ public final class EnrollmentHandler {
                 "re-enrollment requires TLS client authentication with the certificate being renewed"));
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         RenewalKind kind = ReenrollPolicy.check(csr, current);
+        policy.authorization().check(client, csr.request().subject());
         ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         enforceCsrAttributes(label, policy, client, csr);
         return answer(policy, ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)),
@@ -133,6 +134,7 @@ public final class EnrollmentHandler {
         }
         AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        policy.authorization().check(client, csr.request().subject());
         KeyDelivery delivery = KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer);
         ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, csr.request(), client, policy.serverKeySpec()));
         if (result instanceof Pending pending) {

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.est4j.jaxrs.auth.ChannelBinding;
+import org.est4j.jaxrs.auth.ContainerLogin;
 
 /**
  * The parts of an HTTP request the EST protocol reads, taken from the servlet request once so that
@@ -23,10 +24,11 @@ import org.est4j.jaxrs.auth.ChannelBinding;
  * @param channelBinding the TLS channel binding of the client's connection, where the TLS layer reports one
  * @param method        the HTTP method
  * @param requestTarget the path and query as on the request line (what HTTP Digest's {@code uri} names)
+ * @param containerLogin checks HTTP credentials against the container's realm (Tomcat realms, WildFly Elytron)
  */
 public record HttpRequestInfo(String contentType, long contentLength, String authorization,
                               List<X509Certificate> tlsChain, String remoteAddress, Optional<ChannelBinding> channelBinding,
-                              String method, String requestTarget) {
+                              String method, String requestTarget, ContainerLogin containerLogin) {
 
     /** Request attribute with the channel binding bytes, set by the proxy filter or a TLS connector add-on. */
     public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
@@ -46,18 +48,19 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
         Objects.requireNonNull(channelBinding, "channelBinding");
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(requestTarget, "requestTarget");
+        Objects.requireNonNull(containerLogin, "containerLogin");
     }
 
     /** A POST with a channel binding (tests and callers that do not authenticate with Digest). */
     public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
                            String remoteAddress, Optional<ChannelBinding> channelBinding) {
-        this(contentType, contentLength, authorization, tlsChain, remoteAddress, channelBinding, "POST", "");
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, channelBinding, "POST", "", ContainerLogin.NONE);
     }
 
     /** A request without a channel binding. */
     public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
                            String remoteAddress) {
-        this(contentType, contentLength, authorization, tlsChain, remoteAddress, Optional.empty(), "POST", "");
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, Optional.empty(), "POST", "", ContainerLogin.NONE);
     }
 
     public static HttpRequestInfo from(HttpServletRequest request) {
@@ -65,7 +68,18 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
         List<X509Certificate> certificates = chain instanceof X509Certificate[] array ? List.of(array) : List.of();
         return new HttpRequestInfo(request.getContentType(), request.getContentLengthLong(),
                 request.getHeader("Authorization"), certificates, request.getRemoteAddr(), channelBinding(request),
-                request.getMethod(), request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString()));
+                request.getMethod(), request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString()),
+                (user, password, role) -> containerLogin(request, user, password, role));
+    }
+
+    /** {@code HttpServletRequest.login}: the realm of the container checks the password, and the role if one is asked for. */
+    private static boolean containerLogin(HttpServletRequest request, String user, char[] password, Optional<String> role) {
+        try {
+            request.login(user, new String(password));
+        } catch (jakarta.servlet.ServletException e) {
+            return false;
+        }
+        return role.map(request::isUserInRole).orElse(true);
     }
 
     /**

@@ -37,7 +37,8 @@ final class HttpAuthSetup {
                 DigestAuthentication.Algorithm.fromConfig(s.digestAlgorithm()), nonceKey(home.resolve(s.digestKeyFile())),
                 Duration.ofSeconds(s.digestNonceSeconds()), Clock.systemUTC(), ha1Store(home.resolve(s.digestUsersFile())));
         return new HttpAuthentication(Optional.of(digest), new OneTimePasswordFile(home.resolve(s.oneTimePasswordsFile())),
-                new FailureThrottle(s.throttleFreeFailures(), s.throttleFreeFailuresPerAddress(), Duration.ofSeconds(s.throttleMaxDelaySeconds()), Clock.systemUTC(), 100_000));
+                new FailureThrottle(s.throttleFreeFailures(), s.throttleFreeFailuresPerAddress(), Duration.ofSeconds(s.throttleMaxDelaySeconds()), Clock.systemUTC(), 100_000),
+                s.containerUsers() ? Optional.of(new HttpAuthentication.ContainerRealm(s.containerRole())) : Optional.empty());
     }
 
     private static byte[] nonceKey(Path file) {

@@ -124,6 +124,9 @@ class RfcOperationsTest {
                 label.both.ca = default
                 label.both.http-auth = digest, basic
                 auth.throttle.free-failures = 3
+                label.restricted.ca = default
+                label.restricted.allowed-clients = user:est
+                label.restricted.allowed-subjects = CN=*.restricted.example
                 auth.throttle.max-delay-seconds = 30
                 """);
         Files.writeString(home.resolve("server-keygen-keks.properties"),
@@ -526,6 +529,21 @@ class RfcOperationsTest {
         return "Digest username=\"" + user + "\", realm=\"est4j\", nonce=\"" + nonce.group(1) + "\", uri=\"" + uri
                 + "\", algorithm=SHA-256, qop=auth, nc=00000001, cnonce=\"abc\", response=\"" + response + "\", opaque=\""
                 + opaque.group(1) + "\"";
+    }
+
+    /** Label policy: only the user "est", only subjects under restricted.example; anything else is 403 with the reason. */
+    @Test
+    void aLabelsAuthorizationPolicyLimitsClientsAndSubjects() throws Exception {
+        assertEquals(200, withPassword().postCsr("restricted/simpleenroll", Pki.csr(Pki.p256(), "CN=dev.restricted.example").getEncoded())
+                .status());
+        EstHttp.Reply subject = withPassword().postCsr("restricted/simpleenroll", Pki.csr(Pki.p256(), "CN=elsewhere.example").getEncoded());
+        assertEquals(403, subject.status(), subject::toString);
+        assertTrue(subject.text().contains("CN=elsewhere.example"), subject::toString);
+        String otp = adminOutput("add-otp", "1").strip();
+        EstHttp.Reply client = new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic("", otp)
+                .postCsr("restricted/simpleenroll", Pki.csr(Pki.p256(), "CN=otp.restricted.example").getEncoded());
+        assertEquals(403, client.status(), client::toString);
+        assertTrue(client.text().contains("may not enroll under this label"), client::toString);
     }
 
     // ---- registration authority ----------------------------------------------------------------------

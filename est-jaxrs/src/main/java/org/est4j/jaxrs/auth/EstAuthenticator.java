@@ -37,28 +37,26 @@ public final class EstAuthenticator {
     private final Optional<DigestAuthentication> digest;
     private final OneTimePasswords oneTimePasswords;
     private final FailureThrottle throttle;
+    private final Optional<HttpAuthentication.ContainerRealm> containerRealm;
 
     public EstAuthenticator(ClientCertificateValidator certificates, CredentialStore credentials, String realm) {
-        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm, Optional.empty(), OneTimePasswords.NONE,
-                FailureThrottle.off());
+        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm, HttpAuthentication.BASIC_ONLY);
     }
 
     /**
      * @param registrationAuthorities anchors of RA certificates (RFC 7030 section 2.2.3); empty: no RAs
-     * @param digest                  HTTP Digest, when the deployment offers it
-     * @param oneTimePasswords        passwords accepted once with the empty user name
-     * @param throttle                slows down repeated failures
+     * @param http                    Digest, one-time passwords, throttling, and whether HTTP users are the container's
      */
     public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
-                            CredentialStore credentials, String realm, Optional<DigestAuthentication> digest,
-                            OneTimePasswords oneTimePasswords, FailureThrottle throttle) {
+                            CredentialStore credentials, String realm, HttpAuthentication http) {
         this.certificates = certificates;
         this.registrationAuthorities = registrationAuthorities;
         this.credentials = credentials;
         this.realm = realm;
-        this.digest = digest;
-        this.oneTimePasswords = oneTimePasswords;
-        this.throttle = throttle;
+        this.digest = http.digest();
+        this.oneTimePasswords = http.oneTimePasswords();
+        this.throttle = http.throttle();
+        this.containerRealm = http.containerRealm();
     }
 
     /**
@@ -122,12 +120,12 @@ public final class EstAuthenticator {
                         throw unauthorized("the one-time password is not valid (unknown, or used already)", schemes);
                     }
                     methods.add(AuthenticationMethod.ONE_TIME_PASSWORD);
-                } else if (!credentials.verify(c.username(), c.password())) {
+                } else if (!verify(c, request)) {
                     throttle.failed(c.username(), request.remoteAddress());
                     LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
                             c.username(), request.remoteAddress());
                     if (!queueIncomplete || methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE)
-                            || credentials.knows(c.username())) {
+                            || containerRealm.isPresent() || credentials.knows(c.username())) {
                         throw unauthorized("wrong user name or password", schemes);
                     }
                     unknownUser = Optional.of(c.username());
@@ -179,6 +177,14 @@ public final class EstAuthenticator {
         }
         return new AuthenticatedClient(tls != null && tls.valid() ? tls.chain() : List.of(), username, methods,
                 request.remoteAddress());
+    }
+
+    /** The password, checked by est4j's store or, in container-realm mode, by the container's realm. */
+    private boolean verify(BasicCredentials c, HttpRequestInfo request) {
+        if (containerRealm.isPresent()) {
+            return request.containerLogin().login(c.username(), c.password(), containerRealm.get().role());
+        }
+        return credentials.verify(c.username(), c.password());
     }
 
     /** 429 with Retry-After while this user or address is being slowed down; credentials are not even checked. */

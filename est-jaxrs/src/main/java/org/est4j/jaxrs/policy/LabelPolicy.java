@@ -20,10 +20,12 @@ import org.est4j.spi.KeyGenerationSpec;
  * @param raAttestsPossession  whether an enrollment by a registration authority is exempt from linking: the RA
  *                             attests the possession (draft-02 section 3.5 "attested"); the CSR signature is still checked
  * @param httpAuth             the HTTP authentication schemes offered in the 401 challenge, in order of preference
+ * @param authorization        which clients may enroll here, for which subjects (403 otherwise)
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
                           IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
-                          ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth) {
+                          ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth,
+                          ClientAuthorization authorization) {
 
     /** HTTP authentication schemes (RFC 7030 section 3.2.3). */
     public enum HttpAuthScheme {
@@ -50,7 +52,7 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC));
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC), ClientAuthorization.ANYONE);
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");
@@ -58,35 +60,41 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
         Objects.requireNonNull(incompleteAuth, "incompleteAuth");
         Objects.requireNonNull(channelBinding, "channelBinding");
         httpAuth = List.copyOf(httpAuth);
+        Objects.requireNonNull(authorization, "authorization");
         if (httpAuth.isEmpty()) {
             throw new IllegalArgumentException("at least one HTTP authentication scheme");
         }
     }
 
     public LabelPolicy withServerKeyGen(KeyGenerationSpec spec) {
-        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth);
+        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth, authorization);
     }
 
     public LabelPolicy withResponses(ResponseDialect dialect) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, dialect, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth);
+                raAttestsPossession, httpAuth, authorization);
     }
 
     public LabelPolicy withIncompleteAuth(IncompleteAuthentication mode) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, mode, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth);
+                raAttestsPossession, httpAuth, authorization);
     }
 
     public LabelPolicy withEnforcedCsrAttributes() {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth, authorization);
     }
 
     public LabelPolicy withChannelBinding(ChannelBindingCheck.Mode mode, boolean raExempt) {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth, authorization);
+    }
+
+    public LabelPolicy withAuthorization(ClientAuthorization rules) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, httpAuth, rules);
     }
 
     public LabelPolicy withHttpAuth(List<HttpAuthScheme> schemes) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, schemes);
+                raAttestsPossession, schemes, authorization);
     }
 }

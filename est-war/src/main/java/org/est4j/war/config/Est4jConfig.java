@@ -61,10 +61,12 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * @param throttleFreeFailures  failures of one user before attempts are slowed down
      * @param throttleFreeFailuresPerAddress failures from one address before attempts are slowed down
      * @param throttleMaxDelaySeconds the longest wait imposed
+     * @param containerUsers        HTTP Basic users are the servlet container's realm's, not est4j's store
+     * @param containerRole         in container mode, the role a user needs (empty: any authenticated user)
      */
     public record HttpAuthSettings(String digestAlgorithm, int digestNonceSeconds, String digestKeyFile, String digestUsersFile,
                                    String oneTimePasswordsFile, int throttleFreeFailures, int throttleFreeFailuresPerAddress,
-                                   int throttleMaxDelaySeconds) {
+                                   int throttleMaxDelaySeconds, boolean containerUsers, java.util.Optional<String> containerRole) {
     }
 
     /**
@@ -173,6 +175,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         int freeFailures = 5;
         int freeFailuresPerAddress = 20;
         int maxDelay = 60;
+        boolean containerUsers = false;
+        java.util.Optional<String> containerRole = java.util.Optional.empty();
         List<String> recipients = List.of();
         String signerKey = "tls-server-key.pem";
         String signerCerts = "tls-server.pem";
@@ -221,6 +225,12 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     case "auth.throttle.free-failures" -> freeFailures = intIn(source, key, value, 1, 1000);
                     case "auth.throttle.free-failures-per-address" -> freeFailuresPerAddress = intIn(source, key, value, 1, 100000);
                     case "auth.throttle.max-delay-seconds" -> maxDelay = intIn(source, key, value, 1, 3600);
+                    case "auth.users" -> containerUsers = switch (value) {
+                        case "est4j" -> false;
+                        case "container" -> true;
+                        default -> throw bad(source, key, value, "est4j (users.properties) or container (the container's realm)");
+                    };
+                    case "auth.container-role" -> containerRole = java.util.Optional.of(nonEmpty(source, key, value));
                     case "auth.basic-realm" -> {
                         if (value.isEmpty() || value.contains("\"") || value.contains("\\")) {
                             throw bad(source, key, value, "a non-empty realm without quotes or backslashes");
@@ -267,7 +277,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
-                        freeFailures, freeFailuresPerAddress, maxDelay));
+                        freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole));
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
@@ -280,6 +290,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         org.est4j.jaxrs.policy.ChannelBindingCheck.Mode binding = base.channelBinding();
         boolean raExempt = base.raAttestsPossession();
         List<LabelPolicy.HttpAuthScheme> httpAuth = base.httpAuth();
+        org.est4j.jaxrs.policy.ClientAuthorization authorization = base.authorization();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -310,6 +321,10 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     default -> throw bad(source, key, value, "off, if-present or required");
                 };
                 case "channel-binding.ra-exempt" -> raExempt = bool(source, key, value);
+                case "allowed-clients" -> authorization = new org.est4j.jaxrs.policy.ClientAuthorization(
+                        globs(source, key, value, "user:", "cert:"), authorization.subjects());
+                case "allowed-subjects" -> authorization = new org.est4j.jaxrs.policy.ClientAuthorization(
+                        authorization.clients(), globs(source, key, value));
                 case "http-auth" -> {
                     List<LabelPolicy.HttpAuthScheme> schemes = new ArrayList<>();
                     for (String scheme : list(value)) {
@@ -325,11 +340,28 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     httpAuth = schemes;
                 }
                 default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth"
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth, allowed-clients, allowed-subjects"
                         + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
-        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth);
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth, authorization);
+    }
+
+    /** A ';'-separated list of globs (';' because distinguished names contain commas), each with one of the prefixes, if given. */
+    private static List<String> globs(String source, String key, String value, String... prefixes) {
+        List<String> out = new ArrayList<>();
+        for (String part : value.split(";")) {
+            String glob = part.strip();
+            if (glob.isEmpty()) {
+                continue;
+            }
+            if (prefixes.length > 0 && Arrays.stream(prefixes).noneMatch(glob::startsWith)) {
+                throw bad(source, key, value, "';'-separated patterns starting with " + String.join(" or ", prefixes)
+                        + " (e.g. user:factory-*; cert:CN=*,O=Example)");
+            }
+            out.add(glob);
+        }
+        return out;
     }
 
     private static boolean bool(String source, String key, String value) {

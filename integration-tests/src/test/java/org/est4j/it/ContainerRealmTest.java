@@ -1,0 +1,91 @@
+package org.est4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.security.cert.TrustAnchor;
+import java.util.Set;
+
+import org.bouncycastle.est.EnrollmentResponse;
+import org.bouncycastle.est.HttpAuth;
+import org.bouncycastle.est.jcajce.JcaJceUtils;
+import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * HTTP users from the container's realm instead of est4j's store ({@code auth.users = container}): Tomcat's
+ * UserDatabaseRealm of server.xml with the test's tomcat-users.xml, and the role {@code est-client} required.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class ContainerRealmTest {
+
+    private EstTarget target;
+
+    static {
+        if (java.security.Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            java.security.Security.addProvider(new BouncyCastleProvider());
+        }
+    }
+
+    @Deployment(testable = false)
+    static WebArchive est4jWithTomcatsRealm() {
+        EstHomeConfig.append("ContainerRealmTest", """
+                auth.users = container
+                auth.container-role = est-client
+                """);
+        return EstTarget.rootWar();
+    }
+
+    @AfterAll
+    static void restoreConfiguration() throws IOException {
+        EstHomeConfig.restore();
+    }
+
+    @BeforeEach
+    void readTarget() {
+        target = EstTarget.fromSystemProperties();
+    }
+
+    private EstHttp as(String user, String password) throws Exception {
+        return new EstHttp(target.estBase(), Pki.tls(target.ca(), null)).basic(user, password);
+    }
+
+    @Test
+    void aRealmUserWithTheRoleEnrolls() throws Exception {
+        EstHttp.Reply reply = as("realm-device", "realm-pass-1").postCsr("simpleenroll", Pki.csr(Pki.p256(), "CN=realm-device").getEncoded());
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals("CN=realm-device", Pki.certsOnly(reply.base64Body()).get(0).getSubjectX500Principal().getName());
+    }
+
+    @Test
+    void bcClientAnswersTheChallengeWithRealmCredentials() throws Exception {
+        KeyPair keys = Pki.p256();
+        EnrollmentResponse response = new JsseESTServiceBuilder(target.authority(),
+                JcaJceUtils.getCertPathTrustManager(Set.of(new TrustAnchor(target.ca(), null)), null)).build()
+                .simpleEnroll(false, Pki.csr(keys, "CN=realm-bc"), new HttpAuth(EstScenarios.REALM, "realm-device",
+                        "realm-pass-1".toCharArray(), new SecureRandom(), new JcaDigestCalculatorProviderBuilder().build()));
+        assertTrue(response.isCompleted());
+    }
+
+    @Test
+    void withoutTheRoleOrWithAWrongPasswordOrAsEst4jsOwnUserIs401() throws Exception {
+        byte[] csr = Pki.csr(Pki.p256(), "CN=realm-refused").getEncoded();
+        assertEquals(401, as("realm-norole", "realm-pass-2").postCsr("simpleenroll", csr).status(), "no est-client role");
+        assertEquals(401, as("realm-device", "wrong").postCsr("simpleenroll", csr).status());
+        assertEquals(401, as(target.user(), target.password()).postCsr("simpleenroll", csr).status(),
+                "est4j's own users.properties is not consulted in container mode");
+    }
+}
