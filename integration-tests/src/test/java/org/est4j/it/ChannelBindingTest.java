@@ -32,13 +32,9 @@ import org.bouncycastle.jsse.provider.BouncyCastleJsseProvider;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Proof-of-possession linking (RFC 7030 section 3.5) with TLS ending in Tomcat and the est-tomcat-tls add-on
@@ -46,11 +42,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * connector, checked with BouncyCastle's simpleEnrollPoP; tls-exporter on a TLS 1.3 connector, checked with a
  * JDK 25 client that exports it itself. In both, a request carrying another session's binding is refused.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ChannelBindingTest {
+class ChannelBindingTest extends OwnConfigurationScenarios {
 
-    private EstTarget target;
     private int exporterPort;
 
     static {
@@ -68,14 +61,8 @@ class ChannelBindingTest {
         return EstTarget.rootWar();
     }
 
-    @AfterAll
-    static void restoreConfiguration() throws IOException {
-        EstHomeConfig.restore();
-    }
-
     @BeforeEach
-    void readTarget() {
-        target = EstTarget.fromSystemProperties();
+    void readExporterPort() {
         exporterPort = Integer.parseInt(System.getProperty("est.it.exporter.port"));
     }
 

@@ -3,7 +3,6 @@ package org.est4j.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.security.cert.TrustAnchor;
@@ -16,23 +15,15 @@ import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * HTTP users from the container's realm instead of est4j's store ({@code auth.users = container}): Tomcat's
  * UserDatabaseRealm of server.xml with the test's tomcat-users.xml, and the role {@code est-client} required.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class ContainerRealmTest {
+class ContainerRealmTest extends OwnConfigurationScenarios {
 
-    private EstTarget target;
 
     static {
         if (java.security.Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
@@ -47,16 +38,6 @@ class ContainerRealmTest {
                 auth.container-role = est-client
                 """);
         return EstTarget.rootWar();
-    }
-
-    @AfterAll
-    static void restoreConfiguration() throws IOException {
-        EstHomeConfig.restore();
-    }
-
-    @BeforeEach
-    void readTarget() {
-        target = EstTarget.fromSystemProperties();
     }
 
     private EstHttp as(String user, String password) throws Exception {

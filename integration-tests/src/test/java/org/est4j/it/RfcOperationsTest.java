@@ -60,13 +60,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.est4j.war.Admin;
 import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.container.test.api.RunAsClient;
-import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The rest of RFC 7030 on the real Tomcat with the local CA, each on a label configured for it:
@@ -75,9 +70,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * user, {@code /csrattrs} enforcement, and draft-02's PEM-armoured responses. Clients: BouncyCastle's EST
  * client where it has the operation, the JDK HTTP client plus {@code openssl} where it does not.
  */
-@ExtendWith(ArquillianExtension.class)
-@RunAsClient
-class RfcOperationsTest {
+class RfcOperationsTest extends OwnConfigurationScenarios {
 
     /** The shared key of the symmetric key-delivery test: identifier and AES-256 key. */
     private static final byte[] KEK_ID = "device-kek-1".getBytes(StandardCharsets.US_ASCII);
@@ -87,7 +80,6 @@ class RfcOperationsTest {
     /** Distinguishes this run's queued requests from those of earlier runs on the same data directory. */
     private static final String RUN = Long.toString(System.nanoTime(), 36);
 
-    private EstTarget target;
 
     static {
         if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
@@ -132,16 +124,6 @@ class RfcOperationsTest {
         Files.writeString(home.resolve("server-keygen-keks.properties"),
                 HexFormat.of().formatHex(KEK_ID) + " = " + Base64.getEncoder().encodeToString(KEK) + "\n", StandardCharsets.UTF_8);
         return EstTarget.rootWar();
-    }
-
-    @AfterAll
-    static void restoreConfiguration() throws IOException {
-        EstHomeConfig.restore();
-    }
-
-    @BeforeEach
-    void readTarget() {
-        target = EstTarget.fromSystemProperties();
     }
 
     // ---- /serverkeygen -------------------------------------------------------------------------------
