@@ -36,6 +36,9 @@ class ContainerRealmTest extends OwnConfigurationScenarios {
         EstHomeConfig.append("ContainerRealmTest", """
                 auth.users = container
                 auth.container-role = est-client
+                auth.digest-algorithm = MD5
+                label.md5.ca = default
+                label.md5.http-auth = digest
                 """);
         return EstTarget.rootWar();
     }
@@ -68,5 +71,25 @@ class ContainerRealmTest extends OwnConfigurationScenarios {
         assertEquals(401, as("realm-device", "wrong").postCsr("simpleenroll", csr).status());
         assertEquals(401, as(target.user(), target.password()).postCsr("simpleenroll", csr).status(),
                 "est4j's own users.properties is not consulted in container mode");
+    }
+
+    /**
+     * HTTP Digest with MD5, the algorithm libest and older curl builds use, in the same deployment: Digest
+     * checks est4j's stored HA1 values, whatever answers Basic.
+     */
+    @Test
+    void curlEnrollsWithMd5Digest() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("md5-digest");
+        java.nio.file.Files.write(dir.resolve("device.csr"),
+                java.util.Base64.getMimeEncoder().encode(Pki.csr(Pki.p256(), "CN=md5-digest").getEncoded()));
+        Process curl = new ProcessBuilder("curl", "-sS", "--digest", "-u", target.user() + ":" + target.password(), "--cacert",
+                target.estHome().resolve("ca.pem").toString(), "-H", "Content-Type: application/pkcs10", "--data-binary",
+                "@" + dir.resolve("device.csr"), "-o", dir.resolve("out").toString(), "-D", dir.resolve("headers").toString(),
+                "-w", "%{http_code}", target.estBase() + "md5/simpleenroll").redirectErrorStream(true).start();
+        String status = new String(curl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).strip();
+        assertTrue(curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("200", status, () -> "curl --digest (MD5) got " + status);
+        String headers = java.nio.file.Files.readString(dir.resolve("headers"));
+        assertTrue(headers.contains("algorithm=\"MD5\""), "the challenge offered MD5:\n" + headers);
     }
 }
