@@ -129,8 +129,8 @@ public final class EnrollmentHandler {
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
         if (!policy.serverKeyGen()) {
-            throw new CaOperationNotSupportedException("server-side key generation (not enabled for this "
-                    + (label.isPresent() ? "label" : "path") + ")");
+            throw new EstProtocolException(501, "server-side key generation is not enabled for this "
+                    + (label.isPresent() ? "label" : "path") + " (RFC 7030 section 4.4; it is off unless configured)", Map.of());
         }
         AuthenticatedClient client = admit(http, policy);
         DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));

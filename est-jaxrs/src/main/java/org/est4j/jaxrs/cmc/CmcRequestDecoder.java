@@ -1,21 +1,12 @@
 package org.est4j.jaxrs.cmc;
 
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.PublicKey;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-import javax.security.auth.x500.X500Principal;
-
-import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.cmc.BodyPartID;
@@ -27,15 +18,9 @@ import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
 import org.bouncycastle.asn1.crmf.CertTemplate;
 import org.bouncycastle.asn1.crmf.Controls;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
-import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
-import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.crmf.CRMFException;
 import org.bouncycastle.cert.crmf.CertificateRequestMessage;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -44,6 +29,7 @@ import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.CsrDecoder;
+import org.est4j.jaxrs.codec.RequestFields;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
@@ -62,12 +48,7 @@ final class CmcRequestDecoder {
     private static final String ID_KP_CMC_RA = CMCObjectIdentifiers.id_kp_cmcRA.getId();
 
     /** Same choice as CsrDecoder: JDK key objects where the JDK has the algorithm, so CAs see familiar types. */
-    private static final Map<ASN1ObjectIdentifier, String> JDK_KEY_ALGORITHMS = Map.of(
-            PKCSObjectIdentifiers.rsaEncryption, "RSA",
-            PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
-            X9ObjectIdentifiers.id_ecPublicKey, "EC",
-            EdECObjectIdentifiers.id_Ed25519, "Ed25519",
-            EdECObjectIdentifiers.id_Ed448, "Ed448");
+    private static final String TEMPLATE = "the CRMF template's";
 
     private CmcRequestDecoder() {
     }
@@ -139,11 +120,12 @@ final class CmcRequestDecoder {
             }
             Extension san = extensions.getExtension(Extension.subjectAlternativeName);
             if (san != null) {
-                sans = subjectAltNames(san);
+                sans = field(() -> RequestFields.subjectAltNames(san, TEMPLATE), CMCFailInfo.badRequest);
             }
         }
-        return new CertificationRequest(CertificationRequest.Format.CRMF, der, subject(template.getSubject()),
-                publicKey(keyInfo), sans, requested, Optional.empty());
+        return new CertificationRequest(CertificationRequest.Format.CRMF, der,
+                field(() -> RequestFields.subject(template.getSubject(), TEMPLATE), CMCFailInfo.badRequest),
+                field(() -> RequestFields.publicKey(keyInfo, TEMPLATE), CMCFailInfo.badAlg), sans, requested, Optional.empty());
     }
 
     /**
@@ -212,47 +194,12 @@ final class CmcRequestDecoder {
         }
     }
 
-    private static X500Principal subject(X500Name name) throws CmcFailure {
-        if (name == null) {
-            return new X500Principal("");
-        }
+    /** The CRMF template's fields, through the converters PKCS#10 uses; a defect is badRequest, an unknown key badAlg. */
+    private static <T> T field(java.util.function.Supplier<T> conversion, CMCFailInfo failInfo) throws CmcFailure {
         try {
-            return new X500Principal(name.getEncoded(ASN1Encoding.DER));
-        } catch (IOException | IllegalArgumentException e) {
-            throw CmcFailure.badRequest("the CRMF template's subject name is malformed");
-        }
-    }
-
-    private static List<SubjectAltName> subjectAltNames(Extension san) throws CmcFailure {
-        GeneralName[] names;
-        try {
-            names = GeneralNames.getInstance(san.getParsedValue()).getNames();
-        } catch (RuntimeException e) {
-            throw CmcFailure.badRequest("the CRMF template's subjectAltName extension is malformed");
-        }
-        if (names.length == 0) {
-            throw CmcFailure.badRequest("the CRMF template's subjectAltName extension is empty (RFC 5280 section 4.2.1.6)");
-        }
-        List<SubjectAltName> out = new ArrayList<>(names.length);
-        for (GeneralName name : names) {
-            try {
-                out.add(CsrDecoder.toSpi(name));
-            } catch (EstProtocolException e) {
-                throw CmcFailure.badRequest(e.getMessage());
-            }
-        }
-        return out;
-    }
-
-    private static PublicKey publicKey(SubjectPublicKeyInfo keyInfo) throws CmcFailure {
-        ASN1ObjectIdentifier alg = keyInfo.getAlgorithm().getAlgorithm();
-        try {
-            X509EncodedKeySpec spec = new X509EncodedKeySpec(keyInfo.getEncoded(ASN1Encoding.DER));
-            String jdkName = JDK_KEY_ALGORITHMS.get(alg);
-            return jdkName != null ? KeyFactory.getInstance(jdkName).generatePublic(spec)
-                    : KeyFactory.getInstance(alg.getId(), BouncyCastle.PROVIDER).generatePublic(spec);
-        } catch (IOException | GeneralSecurityException e) {
-            throw new CmcFailure(CMCFailInfo.badAlg, "the CRMF template's public key (" + alg.getId() + ") is not supported");
+            return conversion.get();
+        } catch (EstProtocolException e) {
+            throw new CmcFailure(failInfo, e.getMessage());
         }
     }
 }

@@ -3,13 +3,9 @@ package org.est4j.jaxrs.codec;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import javax.security.auth.x500.X500Principal;
@@ -21,15 +17,12 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
-import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
-import org.bouncycastle.asn1.x509.GeneralNames;
-import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -47,13 +40,6 @@ import org.est4j.spi.SubjectAltName;
  * <p>Every defect is a 400 whose reason tells the client what is wrong with its request.
  */
 public final class CsrDecoder {
-
-    private static final Map<ASN1ObjectIdentifier, String> JDK_KEY_ALGORITHMS = Map.of(
-            PKCSObjectIdentifiers.rsaEncryption, "RSA",
-            PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS",
-            X9ObjectIdentifiers.id_ecPublicKey, "EC",
-            EdECObjectIdentifiers.id_Ed25519, "Ed25519",
-            EdECObjectIdentifiers.id_Ed448, "Ed448");
 
     private CsrDecoder() {
     }
@@ -76,7 +62,7 @@ public final class CsrDecoder {
         if (proofOfPossession) {
             verifySignature(csr);
         }
-        PublicKey publicKey = publicKey(csr);
+        PublicKey publicKey = RequestFields.publicKey(csr.getSubjectPublicKeyInfo(), "the request's");
         Extensions extensions = requestedExtensions(csr);
         List<CertificateExtension> requested = new ArrayList<>();
         List<SubjectAltName> sans = List.of();
@@ -87,10 +73,10 @@ public final class CsrDecoder {
             }
             Extension san = extensions.getExtension(Extension.subjectAlternativeName);
             if (san != null) {
-                sans = subjectAltNames(san);
+                sans = RequestFields.subjectAltNames(san, "the request's");
             }
         }
-        CertificationRequest request = new CertificationRequest(der, subject(csr.getSubject()), publicKey, sans,
+        CertificationRequest request = new CertificationRequest(der, RequestFields.subject(csr.getSubject(), "the request's"), publicKey, sans,
                 requested, challengePassword(csr));
         return new DecodedCsr(request, csr);
     }
@@ -127,19 +113,6 @@ public final class CsrDecoder {
         }
     }
 
-    private static PublicKey publicKey(PKCS10CertificationRequest csr) {
-        ASN1ObjectIdentifier alg = csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm();
-        try {
-            X509EncodedKeySpec spec = new X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER));
-            String jdkName = JDK_KEY_ALGORITHMS.get(alg);
-            // JDK key objects where the JDK knows the algorithm, so CA implementations see familiar types.
-            return jdkName != null ? KeyFactory.getInstance(jdkName).generatePublic(spec)
-                    : KeyFactory.getInstance(alg.getId(), BouncyCastle.PROVIDER).generatePublic(spec);
-        } catch (IOException | GeneralSecurityException e) {
-            throw EstProtocolException.badRequest("the request's public key (" + alg.getId() + ") is not supported");
-        }
-    }
-
     private static Extensions requestedExtensions(PKCS10CertificationRequest csr) {
         Attribute[] attributes = csr.getAttributes(PKCSObjectIdentifiers.pkcs_9_at_extensionRequest);
         if (attributes.length == 0) {
@@ -168,31 +141,6 @@ public final class CsrDecoder {
             return Optional.of(s.getString());
         }
         throw EstProtocolException.badRequest("the request's challengePassword attribute is not a string");
-    }
-
-    private static X500Principal subject(X500Name name) {
-        try {
-            return new X500Principal(name.getEncoded(ASN1Encoding.DER));
-        } catch (IOException | IllegalArgumentException e) {
-            throw EstProtocolException.badRequest("the request's subject name is malformed");
-        }
-    }
-
-    private static List<SubjectAltName> subjectAltNames(Extension san) {
-        GeneralName[] names;
-        try {
-            names = GeneralNames.getInstance(san.getParsedValue()).getNames();
-        } catch (RuntimeException e) {
-            throw EstProtocolException.badRequest("the request's subjectAltName extension is malformed");
-        }
-        if (names.length == 0) {
-            throw EstProtocolException.badRequest("the request's subjectAltName extension is empty (RFC 5280 section 4.2.1.6)");
-        }
-        List<SubjectAltName> out = new ArrayList<>(names.length);
-        for (GeneralName name : names) {
-            out.add(toSpi(name));
-        }
-        return out;
     }
 
     /** Converts one GeneralName to the representation {@code X509Certificate.getSubjectAlternativeNames()} uses. */
