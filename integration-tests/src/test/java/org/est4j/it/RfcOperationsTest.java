@@ -197,11 +197,9 @@ class RfcOperationsTest extends OwnConfigurationScenarios {
                 new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37"), new DEROctetString(KEK_ID));
         EstHttp.Reply reply = withPassword().postCsr("keygen/serverkeygen", csr.getEncoded());
 
-        assertEquals(200, reply.status(), reply::toString);
-        List<Part> parts = parts(reply);
-        assertEquals("application/pkcs7-mime; smime-type=server-generated-key", parts.get(0).headers().get("content-type"));
-        byte[] envelopedData = verifiedSignedContent(Base64.getMimeDecoder().decode(parts.get(0).body()));
-        X509Certificate cert = Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0);
+        EncryptedKey encrypted = encryptedKey(reply);
+        byte[] envelopedData = encrypted.envelopedData();
+        X509Certificate cert = encrypted.certificate();
 
         // BouncyCastle
         CMSEnvelopedData enveloped = new CMSEnvelopedData(wrap(envelopedData));
@@ -230,11 +228,9 @@ class RfcOperationsTest extends OwnConfigurationScenarios {
         EstHttp.Reply reply = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(rsa.getPrivate(), clientCert, target.ca())))
                 .postCsr("keygen/serverkeygen", csr.getEncoded());
 
-        assertEquals(200, reply.status(), reply::toString);
-        List<Part> parts = parts(reply);
-        assertEquals("application/pkcs7-mime; smime-type=server-generated-key", parts.get(0).headers().get("content-type"));
-        byte[] envelopedData = verifiedSignedContent(Base64.getMimeDecoder().decode(parts.get(0).body()));
-        X509Certificate cert = Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0);
+        EncryptedKey encrypted = encryptedKey(reply);
+        byte[] envelopedData = encrypted.envelopedData();
+        X509Certificate cert = encrypted.certificate();
 
         CMSEnvelopedData enveloped = new CMSEnvelopedData(wrap(envelopedData));
         byte[] keyPackage = enveloped.getRecipientInfos().getRecipients().iterator().next()
@@ -643,6 +639,18 @@ class RfcOperationsTest extends OwnConfigurationScenarios {
                                                                org.bouncycastle.asn1.ASN1Encodable value) throws Exception {
         return new JcaPKCS10CertificationRequestBuilder(new X500Name(subject), keys.getPublic()).addAttribute(type, value)
                 .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()));
+    }
+
+    record EncryptedKey(byte[] envelopedData, X509Certificate certificate) {
+    }
+
+    /** A 200 /serverkeygen reply with an encrypted key part: its EnvelopedData (signature checked) and the certificate. */
+    private EncryptedKey encryptedKey(EstHttp.Reply reply) throws Exception {
+        assertEquals(200, reply.status(), reply::toString);
+        List<Part> parts = parts(reply);
+        assertEquals("application/pkcs7-mime; smime-type=server-generated-key", parts.get(0).headers().get("content-type"));
+        return new EncryptedKey(verifiedSignedContent(Base64.getMimeDecoder().decode(parts.get(0).body())),
+                Pki.certsOnly(Base64.getMimeDecoder().decode(parts.get(1).body())).get(0));
     }
 
     /** The SignedData of an encrypted key part, verified with the EST server's certificate; returns its content. */

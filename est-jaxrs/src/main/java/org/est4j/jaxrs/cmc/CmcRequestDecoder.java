@@ -2,12 +2,10 @@ package org.est4j.jaxrs.cmc;
 
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.cmc.BodyPartID;
 import org.bouncycastle.asn1.cmc.CMCFailInfo;
@@ -18,8 +16,6 @@ import org.bouncycastle.asn1.crmf.AttributeTypeAndValue;
 import org.bouncycastle.asn1.crmf.CertReqMsg;
 import org.bouncycastle.asn1.crmf.CertTemplate;
 import org.bouncycastle.asn1.crmf.Controls;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.crmf.CRMFException;
 import org.bouncycastle.cert.crmf.CertificateRequestMessage;
@@ -31,9 +27,7 @@ import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.RequestFields;
 import org.est4j.spi.AuthenticatedClient;
-import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
-import org.est4j.spi.SubjectAltName;
 
 /**
  * Turns one TaggedRequest of a PKIData into the SPI's {@link CertificationRequest}, after checking its
@@ -110,22 +104,12 @@ final class CmcRequestDecoder {
         }
         rejectControls(message);
         verifyPop(message, keyInfo, client);
-        List<CertificateExtension> requested = new ArrayList<>();
-        List<SubjectAltName> sans = List.of();
-        Extensions extensions = template.getExtensions();
-        if (extensions != null) {
-            for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
-                Extension ext = extensions.getExtension(oid);
-                requested.add(new CertificateExtension(oid.getId(), ext.isCritical(), ext.getExtnValue().getOctets()));
-            }
-            Extension san = extensions.getExtension(Extension.subjectAlternativeName);
-            if (san != null) {
-                sans = field(() -> RequestFields.subjectAltNames(san, TEMPLATE), CMCFailInfo.badRequest);
-            }
-        }
+        RequestFields.RequestedExtensions extensions = field(() -> RequestFields.extensions(template.getExtensions(), TEMPLATE),
+                CMCFailInfo.badRequest);
         return new CertificationRequest(CertificationRequest.Format.CRMF, der,
                 field(() -> RequestFields.subject(template.getSubject(), TEMPLATE), CMCFailInfo.badRequest),
-                field(() -> RequestFields.publicKey(keyInfo, TEMPLATE), CMCFailInfo.badAlg), sans, requested, Optional.empty());
+                field(() -> RequestFields.publicKey(keyInfo, TEMPLATE), CMCFailInfo.badAlg), extensions.subjectAltNames(),
+                extensions.all(), Optional.empty());
     }
 
     /**

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.PublicKey;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import javax.security.auth.x500.X500Principal;
@@ -20,7 +18,6 @@ import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.operator.OperatorCreationException;
@@ -29,7 +26,6 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.encoders.Hex;
 import org.est4j.jaxrs.EstProtocolException;
-import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.SubjectAltName;
 
@@ -63,21 +59,9 @@ public final class CsrDecoder {
             verifySignature(csr);
         }
         PublicKey publicKey = RequestFields.publicKey(csr.getSubjectPublicKeyInfo(), "the request's");
-        Extensions extensions = requestedExtensions(csr);
-        List<CertificateExtension> requested = new ArrayList<>();
-        List<SubjectAltName> sans = List.of();
-        if (extensions != null) {
-            for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
-                Extension ext = extensions.getExtension(oid);
-                requested.add(new CertificateExtension(oid.getId(), ext.isCritical(), ext.getExtnValue().getOctets()));
-            }
-            Extension san = extensions.getExtension(Extension.subjectAlternativeName);
-            if (san != null) {
-                sans = RequestFields.subjectAltNames(san, "the request's");
-            }
-        }
-        CertificationRequest request = new CertificationRequest(der, RequestFields.subject(csr.getSubject(), "the request's"), publicKey, sans,
-                requested, challengePassword(csr));
+        RequestFields.RequestedExtensions extensions = RequestFields.extensions(requestedExtensions(csr), "the request's");
+        CertificationRequest request = new CertificationRequest(der, RequestFields.subject(csr.getSubject(), "the request's"), publicKey,
+                extensions.subjectAltNames(), extensions.all(), challengePassword(csr));
         return new DecodedCsr(request, csr);
     }
 

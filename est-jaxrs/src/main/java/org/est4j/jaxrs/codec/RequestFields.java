@@ -17,12 +17,14 @@ import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 
 import org.est4j.jaxrs.EstProtocolException;
+import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.SubjectAltName;
 
 /**
@@ -40,6 +42,25 @@ public final class RequestFields {
             EdECObjectIdentifiers.id_Ed448, "Ed448");
 
     private RequestFields() {
+    }
+
+    /** A request's extensions: every one as the SPI carries it, and the subjectAltName entries parsed. */
+    public record RequestedExtensions(List<CertificateExtension> all, List<SubjectAltName> subjectAltNames) {
+        public static final RequestedExtensions NONE = new RequestedExtensions(List.of(), List.of());
+    }
+
+    /** Converts the requested extensions (null: none). */
+    public static RequestedExtensions extensions(Extensions extensions, String what) {
+        if (extensions == null) {
+            return RequestedExtensions.NONE;
+        }
+        List<CertificateExtension> all = new ArrayList<>();
+        for (ASN1ObjectIdentifier oid : extensions.getExtensionOIDs()) {
+            Extension ext = extensions.getExtension(oid);
+            all.add(new CertificateExtension(oid.getId(), ext.isCritical(), ext.getExtnValue().getOctets()));
+        }
+        Extension san = extensions.getExtension(Extension.subjectAlternativeName);
+        return new RequestedExtensions(all, san == null ? List.of() : subjectAltNames(san, what));
     }
 
     /** The subject; an absent one is the empty name. */
