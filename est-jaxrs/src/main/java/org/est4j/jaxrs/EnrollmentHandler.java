@@ -76,9 +76,27 @@ public final class EnrollmentHandler {
     public EstReply caCertificates(Optional<String> label, String remoteAddress) throws CaException {
         CaCertificates certificates = ca.caCertificates(
                 new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
-        return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.PKCS7_MIME, "PKCS7",
+        LabelPolicy.ResponseDialect dialect = policies.of(label).responses();
+        // The CA certificates rarely change, and /cacerts is what every client polls: the encoded reply is
+        // kept per label for as long as the CA returns the same certificates.
+        EncodedCaCertificates cached = caCertificateReplies.get(label);
+        if (cached != null && cached.dialect() == dialect && cached.certificates().equals(certificates.certificates())) {
+            return cached.reply();
+        }
+        EstReply reply = EstReply.encoded(dialect, 200, EstMediaTypes.PKCS7_MIME, "PKCS7",
                 CertsOnlyEncoder.encode(certificates.certificates()));
+        if (caCertificateReplies.size() > 1000) {
+            caCertificateReplies.clear(); // a CaService that answers for any label must not grow this without bound
+        }
+        caCertificateReplies.put(label, new EncodedCaCertificates(List.copyOf(certificates.certificates()), dialect, reply));
+        return reply;
     }
+
+    private record EncodedCaCertificates(List<X509Certificate> certificates, LabelPolicy.ResponseDialect dialect, EstReply reply) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Optional<String>, EncodedCaCertificates> caCertificateReplies =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * {@code GET /csrattrs} (RFC 7030 section 4.5): no authentication is demanded; a validated TLS client

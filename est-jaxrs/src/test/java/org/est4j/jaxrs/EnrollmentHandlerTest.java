@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -56,7 +57,7 @@ class EnrollmentHandlerTest {
             new HashedCredentialStore(Map.of("est", PasswordHashes.hash(PASSWORD.toCharArray()))));
 
     /** A CA that issues from {@link #CA} and records what it was asked; CN=pending/forbidden/... trigger outcomes. */
-    static final class RecordingCa implements CaService {
+    static class RecordingCa implements CaService {
         final List<Object> requests = new ArrayList<>();
 
         @Override
@@ -312,6 +313,24 @@ class EnrollmentHandlerTest {
         assertEquals(CA.certificate(), onlyCertificate(reply));
         assertNull(reply.headers().get("WWW-Authenticate"));
         assertEquals(404, errorOf(() -> handler.caCertificates(Optional.of("other"), "192.0.2.1")).status());
+    }
+
+    @Test
+    void caCertsAreEncodedOnceAndReEncodedWhenTheCaChangesThem() throws Exception {
+        EstReply first = handler.caCertificates(Optional.empty(), "192.0.2.1");
+        EstReply second = handler.caCertificates(Optional.empty(), "192.0.2.2");
+        assertSame(first, second, "the same certificates: the encoded reply is reused");
+        TestPki.Ca rolledOver = TestPki.ca("Rolled-over CA");
+        EnrollmentHandler changing = new EnrollmentHandler(new RecordingCa() {
+            int calls;
+
+            @Override
+            public CaCertificates caCertificates(CaCertificatesRequest request) {
+                return new CaCertificates(List.of(calls++ == 0 ? CA.certificate() : rolledOver.certificate()));
+            }
+        }, CONFIG);
+        assertEquals(CA.certificate(), onlyCertificate(changing.caCertificates(Optional.empty(), "192.0.2.1")));
+        assertEquals(rolledOver.certificate(), onlyCertificate(changing.caCertificates(Optional.empty(), "192.0.2.1")));
     }
 
     @Test

@@ -3,6 +3,8 @@ package org.est4j.war;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 import jakarta.annotation.PostConstruct;
@@ -16,6 +18,7 @@ import jakarta.inject.Singleton;
 import org.est4j.jaxrs.EstEndpointConfig;
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.HashedCredentialStore;
+import org.est4j.jaxrs.auth.RecentlyVerifiedPasswords;
 import org.est4j.war.config.CaSettings;
 import org.est4j.war.localca.LocalCa;
 
@@ -41,6 +44,7 @@ public class Est4jRuntime {
         LOG.log(Level.INFO, "est4j started: data directory {0}, local CAs {1}, labels {2}, {3} client trust anchor(s), {4} user(s)",
                 home.directory(), home.localCas().keySet(), home.config().labels().keySet(),
                 home.clientTrustAnchors().size(), home.users().size());
+        LOG.log(Level.INFO, "est4j crypto provider: {0}", home.crypto().description());
     }
 
     /** Creates the runtime when the application starts rather than on the first request. */
@@ -61,7 +65,8 @@ public class Est4jRuntime {
     @Singleton
     EstEndpointConfig endpointConfig() {
         return new EstEndpointConfig(home.config().maxRequestBytes(), home.config().basicRealm(),
-                new ClientCertificateValidator(home.clientTrustAnchors()), new HashedCredentialStore(home.users()),
+                new ClientCertificateValidator(home.clientTrustAnchors()), new RecentlyVerifiedPasswords(new HashedCredentialStore(home.users()),
+                        Duration.ofSeconds(home.config().httpAuth().passwordCacheSeconds()), Clock.systemUTC()),
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
                 ProtocolKeys.signer(home.directory(), home.config().signer()),
                 new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles())),

@@ -27,6 +27,7 @@ import javax.security.auth.x500.X500Principal;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.est4j.jaxrs.auth.PasswordHashes;
+import org.est4j.jaxrs.codec.SignatureProvider;
 import org.est4j.war.config.CaSettings;
 import org.est4j.war.config.ConfigException;
 import org.est4j.war.config.Est4jConfig;
@@ -55,10 +56,12 @@ public final class EstHome implements Closeable {
     private final Map<String, LocalCa> cas;
     private final List<X509Certificate> clientTrustAnchors;
     private final Map<String, String> users;
+    private final SignatureProvider.Selection crypto;
 
     private EstHome(Path dir, Est4jConfig config, Map<String, LocalCa> cas, List<X509Certificate> anchors,
-                    Map<String, String> users) {
+                    Map<String, String> users, SignatureProvider.Selection crypto) {
         this.dir = dir;
+        this.crypto = crypto;
         this.config = config;
         this.cas = Map.copyOf(cas);
         this.clientTrustAnchors = List.copyOf(anchors);
@@ -100,6 +103,14 @@ public final class EstHome implements Closeable {
                 created(configFile, "configuration");
             }
             Est4jConfig config = Est4jConfig.load(configFile);
+            // before the CAs open: each CA converts its key to the chosen provider's key type once
+            SignatureProvider.Selection crypto;
+            try {
+                crypto = SignatureProvider.select(config.cryptoProvider());
+            } catch (IllegalStateException e) {
+                throw new ConfigException(Est4jConfig.FILE_NAME + ": " + e.getMessage());
+            }
+            SignatureProvider.use(crypto.provider());
             Map<String, LocalCa> cas = new LinkedHashMap<>();
             try {
                 for (CaSettings settings : config.cas().values()) {
@@ -121,7 +132,7 @@ public final class EstHome implements Closeable {
                 List<X509Certificate> anchors = trustAnchors(dir, config, cas);
                 ensureTruststore(dir.resolve("client-truststore.p12"), anchors);
                 Map<String, String> users = ensureUsers(dir, config);
-                return new EstHome(dir, config, cas, anchors, users);
+                return new EstHome(dir, config, cas, anchors, users, crypto);
             } catch (IOException | RuntimeException e) {
                 for (LocalCa ca : cas.values()) {
                     ca.close();
@@ -148,6 +159,11 @@ public final class EstHome implements Closeable {
     }
 
     /** User name to Argon2id PHC hash. */
+    /** The JCA provider that signs and verifies, and the start-up log's description of it. */
+    public SignatureProvider.Selection crypto() {
+        return crypto;
+    }
+
     public Map<String, String> users() {
         return users;
     }

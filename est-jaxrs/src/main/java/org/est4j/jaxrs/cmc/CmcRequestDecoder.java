@@ -20,10 +20,9 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.crmf.CRMFException;
 import org.bouncycastle.cert.crmf.CertificateRequestMessage;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
+import org.est4j.jaxrs.codec.SignatureProvider;
 
 import org.est4j.jaxrs.EstProtocolException;
-import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.RequestFields;
 import org.est4j.spi.AuthenticatedClient;
@@ -142,8 +141,7 @@ final class CmcRequestDecoder {
                 }
                 boolean valid;
                 try {
-                    valid = message.isValidSigningKeyPOP(new JcaContentVerifierProviderBuilder()
-                            .setProvider(BouncyCastle.PROVIDER).build(keyInfo));
+                    valid = message.isValidSigningKeyPOP(SignatureProvider.verifier(keyInfo));
                 } catch (OperatorCreationException e) {
                     throw new CmcFailure(CMCFailInfo.badAlg, "the CRMF request's public key or POP signature algorithm is not supported");
                 } catch (CRMFException | RuntimeException e) {

@@ -6,12 +6,13 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.cert.jcajce.JcaCertStore;
-import org.bouncycastle.cms.CMSAbsentContent;
-import org.bouncycastle.cms.CMSException;
-import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.ContentInfo;
+import org.bouncycastle.asn1.cms.SignedData;
+import org.bouncycastle.asn1.x509.Certificate;
 
 /**
  * Builds the "certs-only" CMC Simple PKI Response (RFC 5272 section 4.1): a CMS SignedData with no
@@ -23,14 +24,23 @@ public final class CertsOnlyEncoder {
     private CertsOnlyEncoder() {
     }
 
-    /** The DER encoding of a certs-only SignedData holding {@code certificates}. */
+    /**
+     * The DER encoding of a certs-only SignedData holding {@code certificates}.
+     *
+     * <p>Built from BouncyCastle's ASN.1 types rather than {@code CMSSignedDataGenerator}: with no signer
+     * there is nothing to generate, and this runs once per enrollment (the generator's certificate store
+     * conversions were a visible share of the enrollment profile).
+     */
     public static byte[] encode(List<X509Certificate> certificates) {
         try {
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addCertificates(new JcaCertStore(certificates));
-            CMSSignedData signedData = generator.generate(new CMSAbsentContent());
-            return signedData.getEncoded(ASN1Encoding.DER);
-        } catch (CertificateEncodingException | CMSException e) {
+            ASN1EncodableVector certs = new ASN1EncodableVector(certificates.size());
+            for (X509Certificate c : certificates) {
+                certs.add(Certificate.getInstance(c.getEncoded()));
+            }
+            SignedData signedData = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
+                    new DERSet(certs), null, new DERSet());
+            return new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded(ASN1Encoding.DER);
+        } catch (CertificateEncodingException | IllegalArgumentException e) {
             throw new IllegalStateException("the CA returned a certificate that cannot be encoded", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -21,7 +21,6 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.encoders.Hex;
@@ -83,9 +82,7 @@ public final class CsrDecoder {
     private static void verifySignature(PKCS10CertificationRequest csr) {
         boolean valid;
         try {
-            valid = csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-                    .setProvider(BouncyCastle.PROVIDER)
-                    .build(csr.getSubjectPublicKeyInfo()));
+            valid = csr.isSignatureValid(SignatureProvider.verifier(csr.getSubjectPublicKeyInfo()));
         } catch (OperatorCreationException e) {
             throw EstProtocolException.badRequest("the request's signature algorithm or public key type is not supported");
         } catch (PKCSException | RuntimeException e) {

@@ -93,6 +93,11 @@ public final class RequestFields {
         return out;
     }
 
+    /** The JCA key algorithm name ({@code EC}, {@code RSA}, {@code Ed25519}, ...) of a key type OID; null if the JDK has none. */
+    static String jcaKeyAlgorithm(ASN1ObjectIdentifier keyType) {
+        return JDK_KEY_ALGORITHMS.get(keyType);
+    }
+
     /**
      * The public key, as a JDK key object where the JDK knows the algorithm (so CA implementations see familiar
      * types; JDK 17's SunEC cannot build one from BouncyCastle's verifier builder), else BouncyCastle's.

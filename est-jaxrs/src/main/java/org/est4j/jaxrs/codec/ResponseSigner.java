@@ -14,7 +14,6 @@ import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
@@ -46,7 +45,7 @@ public record ResponseSigner(PrivateKey key, List<X509Certificate> chain) {
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
                     new JcaDigestCalculatorProviderBuilder().setProvider(BouncyCastle.PROVIDER).build())
-                    .build(new JcaContentSignerBuilder(signatureAlgorithm()).setProvider(BouncyCastle.PROVIDER).build(key),
+                    .build(SignatureProvider.signer(signatureAlgorithm(), key),
                             certificate()));
             java.util.LinkedHashSet<X509Certificate> certs = new java.util.LinkedHashSet<>(chain);
             certs.addAll(extraCerts);

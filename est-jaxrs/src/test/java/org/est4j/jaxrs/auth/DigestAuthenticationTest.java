@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -35,26 +32,7 @@ class DigestAuthenticationTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-24T12:00:00Z");
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock("2026-11-24T12:00:00Z");
     private final DigestAuthentication.DigestCredentials store = (user, alg) ->
             user.equals("device") ? Optional.of(alg.hash("device:" + REALM + ":pin-4711")) : Optional.empty();
 
@@ -112,7 +90,7 @@ class DigestAuthenticationTest {
     void anExpiredButAuthenticNonceIsStale() {
         DigestAuthentication digest = instance();
         Map<String, String> challenge = challengeParams(digest.challenge(false));
-        clock.now = clock.now.plus(Duration.ofMinutes(6));
+        clock.advance(Duration.ofMinutes(6));
         DigestAuthentication.Outcome outcome = digest.verify(authorization(challenge, "device", "pin-4711", "00000001", URI), "POST", URI);
         assertTrue(outcome.stale());
         assertFalse(outcome.authenticated());

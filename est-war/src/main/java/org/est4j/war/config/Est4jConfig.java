@@ -46,11 +46,13 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param signer           the key and certificate the server signs CMS content with
  * @param raTrustAnchorFiles PEM files with the anchors of registration-authority certificates (none: no RAs)
  * @param httpAuth         HTTP Digest, one-time passwords and failure throttling
+ * @param cryptoProvider   which JCA provider signs and verifies ({@code crypto.provider})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
-                          List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth) {
+                          List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
+                          org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -63,10 +65,13 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * @param throttleMaxDelaySeconds the longest wait imposed
      * @param containerUsers        HTTP Basic users are the servlet container's realm's, not est4j's store
      * @param containerRole         in container mode, the role a user needs (empty: any authenticated user)
+     * @param passwordCacheSeconds  how long a verified HTTP Basic password is recognised without a new Argon2id
+     *                              computation (0: never)
      */
     public record HttpAuthSettings(String digestAlgorithm, int digestNonceSeconds, String digestKeyFile, String digestUsersFile,
                                    String oneTimePasswordsFile, int throttleFreeFailures, int throttleFreeFailuresPerAddress,
-                                   int throttleMaxDelaySeconds, boolean containerUsers, java.util.Optional<String> containerRole) {
+                                   int throttleMaxDelaySeconds, boolean containerUsers, java.util.Optional<String> containerRole,
+                                   int passwordCacheSeconds) {
     }
 
     /**
@@ -161,6 +166,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         String realm = "est4j";
         String usersFile = "users.properties";
         int maxRequestBytes = EstEndpointConfig.DEFAULT_MAX_REQUEST_BYTES;
+        org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider = org.est4j.jaxrs.codec.SignatureProvider.Choice.AUTO;
+        int passwordCacheSeconds = 300;
         Map<String, String> proxy = new LinkedHashMap<>();
         Map<String, String> users = new LinkedHashMap<>();
         Map<String, String> policyKeys = new LinkedHashMap<>();
@@ -243,6 +250,14 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                         }
                         usersFile = value;
                     }
+                    case "crypto.provider" -> {
+                        try {
+                            cryptoProvider = org.est4j.jaxrs.codec.SignatureProvider.Choice.parse(value);
+                        } catch (IllegalArgumentException ex) {
+                            throw bad(source, key, value, "auto, accp, conscrypt or bouncycastle");
+                        }
+                    }
+                    case "auth.password-cache-seconds" -> passwordCacheSeconds = intIn(source, key, value, 0, 86400);
                     case "limits.max-request-bytes" -> maxRequestBytes = intIn(source, key, value, 1024, 16 * 1024 * 1024);
                     case "server-keygen.kek-file" -> kekFile = nonEmpty(source, key, value);
                     case "server-keygen.recipient-certificates" -> recipients = list(value);
@@ -277,7 +292,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
-                        freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole));
+                        freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
+                cryptoProvider);
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */

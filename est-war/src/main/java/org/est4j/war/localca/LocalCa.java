@@ -19,6 +19,10 @@ import java.util.List;
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -31,8 +35,7 @@ import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.codec.SignatureProvider;
 import org.est4j.war.Pem;
 import org.est4j.war.SecureFiles;
 import org.est4j.war.config.CaSettings;
@@ -57,7 +60,9 @@ public final class LocalCa implements Closeable {
     private final PrivateKey key;
     private final X509Certificate certificate;
     private final IssuanceLog log;
-    private final JcaX509ExtensionUtils extensionUtils;
+    private final AuthorityKeyIdentifier authorityKeyIdentifier;
+    private final X500Name issuerName;
+    private volatile Validity currentValidity;
     private final ApprovalQueue approvals;
     private final RevocationLog revocations;
 
@@ -66,10 +71,11 @@ public final class LocalCa implements Closeable {
         this.settings = settings;
         this.approvals = approvals;
         this.revocations = new RevocationLog(log.file().resolveSibling("revoked.log"));
-        this.key = key;
+        this.key = SignatureProvider.adopt(key); // once, not a key conversion per signature
         this.certificate = certificate;
         this.log = log;
-        this.extensionUtils = new JcaX509ExtensionUtils();
+        this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
+        this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
     }
 
     /** Opens the CA in {@code dir}, creating its key and certificate on first use. */
@@ -118,40 +124,59 @@ public final class LocalCa implements Closeable {
 
     /** Issues an end-entity certificate and records it durably before returning it. */
     public X509Certificate issue(Profile profile) throws IOException {
-        Instant now = Instant.now();
+        Validity validity = validity();
+        boolean emptySubject = profile.subject().getEncoded().length <= 2;
+        try {
+            // The serial is reserved first so that signatures run in parallel; the log's group commit
+            // makes the record durable before the certificate is returned.
+            BigInteger serial = log.reserveSerial();
+            X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial, validity.notBefore(), validity.notAfter(),
+                    X500Name.getInstance(profile.subject().getEncoded()), SubjectPublicKeyInfo.getInstance(profile.publicKey().getEncoded()));
+            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+            b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(profile.publicKey())));
+            if (!profile.ekus().isEmpty()) {
+                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                        profile.ekus().stream().map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
+                                .toArray(KeyPurposeId[]::new)));
+            }
+            if (profile.subjectAltNames() != null) {
+                // RFC 5280 section 4.2.1.6: critical when the subject is empty
+                b.addExtension(Extension.subjectAlternativeName, emptySubject, profile.subjectAltNames());
+            }
+            // a new JcaX509ExtensionUtils per certificate: its SHA-1 calculator is not thread-safe
+            b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(profile.publicKey()));
+            b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+            X509Certificate issued = Pem.toJdk(b.build(signer(settings, key)));
+            log.append(serial, issued.getEncoded());
+            return issued;
+        } catch (GeneralSecurityException | OperatorCreationException e) {
+            throw new IOException("local CA " + settings.name() + " could not sign: " + e.getMessage(), e);
+        }
+    }
+
+    /** The validity of certificates issued in the current second. */
+    private record Validity(long epochSecond, Time notBefore, Time notAfter) {
+    }
+
+    /**
+     * Validity times change once a second but cost a date formatting each (BouncyCastle's {@code Time}),
+     * so they are made once per second and shared.
+     */
+    private Validity validity() {
+        long second = Instant.now().getEpochSecond();
+        Validity v = currentValidity;
+        if (v != null && v.epochSecond() == second) {
+            return v;
+        }
+        Instant now = Instant.ofEpochSecond(second);
         Instant notAfter = now.plus(Duration.ofDays(settings.certValidityDays()));
         Instant caNotAfter = certificate.getNotAfter().toInstant();
         if (notAfter.isAfter(caNotAfter)) {
             notAfter = caNotAfter; // RFC 5280: a certificate should not outlive its issuer
         }
-        boolean emptySubject = profile.subject().getEncoded().length <= 2;
-        try {
-            // One lock for serial, signature and record: serials in the log stay in order, so the
-            // next serial after a restart is the last line's plus one.
-            synchronized (log) {
-                BigInteger serial = log.lastSerial().add(BigInteger.ONE);
-                X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial,
-                        Date.from(now.minus(CLOCK_SKEW)), Date.from(notAfter), profile.subject(), profile.publicKey());
-                b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-                b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(profile.publicKey())));
-                if (!profile.ekus().isEmpty()) {
-                    b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                            profile.ekus().stream().map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
-                                    .toArray(KeyPurposeId[]::new)));
-                }
-                if (profile.subjectAltNames() != null) {
-                    // RFC 5280 section 4.2.1.6: critical when the subject is empty
-                    b.addExtension(Extension.subjectAlternativeName, emptySubject, profile.subjectAltNames());
-                }
-                b.addExtension(Extension.subjectKeyIdentifier, false, extensionUtils.createSubjectKeyIdentifier(profile.publicKey()));
-                b.addExtension(Extension.authorityKeyIdentifier, false, extensionUtils.createAuthorityKeyIdentifier(certificate));
-                X509Certificate issued = Pem.toJdk(b.build(signer(settings, key)));
-                log.append(serial, issued.getEncoded());
-                return issued;
-            }
-        } catch (GeneralSecurityException | OperatorCreationException e) {
-            throw new IOException("local CA " + settings.name() + " could not sign: " + e.getMessage(), e);
-        }
+        v = new Validity(second, new Time(Date.from(now.minus(CLOCK_SKEW))), new Time(Date.from(notAfter)));
+        currentValidity = v;
+        return v;
     }
 
     private static int keyUsageFor(PublicKey key) {
@@ -174,7 +199,7 @@ public final class LocalCa implements Closeable {
     }
 
     private static ContentSigner signer(CaSettings settings, PrivateKey key) throws OperatorCreationException {
-        return new JcaContentSignerBuilder(settings.keyAlgorithm().signatureAlgorithm()).setProvider(BouncyCastle.PROVIDER).build(key);
+        return SignatureProvider.signer(settings.keyAlgorithm().signatureAlgorithm(), key);
     }
 
     @Override

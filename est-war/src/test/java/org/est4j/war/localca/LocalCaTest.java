@@ -142,6 +142,26 @@ class LocalCaTest {
     }
 
     @Test
+    void blocksOfAnUnfinishedBatchAreCutAndSerialsContinueAboveTheHighestRecord() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        Path log = dir.resolve("issued.log");
+        String first = Files.readAllLines(log).get(0);
+        String cert = first.substring(first.indexOf(' ') + 1);
+        // a group commit wrote serials out of order (5 was signed before 4), then the next batch never reached the disk
+        Files.write(log, ("5 " + cert + "\n4 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        long goodSize = Files.size(log);
+        byte[] lostBlocks = new byte[300];
+        Files.write(log, lostBlocks, StandardOpenOption.APPEND);
+        Files.write(log, ("7 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            assertEquals(goodSize, Files.size(log), "the NUL blocks and everything after them are cut");
+            assertEquals(BigInteger.valueOf(6), ca.issue(profile("b")).getSerialNumber(), "above 5, not above the last line's 4");
+        }
+    }
+
+    @Test
     void aSecondProcessCannotOpenTheSameCa() throws Exception {
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
             IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
