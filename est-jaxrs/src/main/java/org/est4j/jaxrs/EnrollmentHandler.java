@@ -1,8 +1,6 @@
 package org.est4j.jaxrs;
 
 import java.io.InputStream;
-import java.lang.System.Logger.Level;
-import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +49,6 @@ import org.est4j.spi.ServerKeyGenResult;
  */
 public final class EnrollmentHandler {
 
-    private static final System.Logger LOG = System.getLogger(EnrollmentHandler.class.getName());
 
     private final CaService ca;
     private final EstAuthenticator authenticator;
@@ -159,7 +156,7 @@ public final class EnrollmentHandler {
             return pending(pending, "serverkeygen", client);
         }
         GeneratedKey generated = (GeneratedKey) result;
-        logIssued("serverkeygen", generated.issued().certificate(), client);
+        AuditTrail.issued("serverkeygen", generated.issued().certificate(), client);
         byte[] key = delivery.encode(generated.privateKey());
         byte[] certificate = CertsOnlyEncoder.encode(List.of(generated.issued().certificate()));
         boolean pem = policy.responses() == LabelPolicy.ResponseDialect.DRAFT02_PEM;
@@ -214,7 +211,7 @@ public final class EnrollmentHandler {
     private static EstReply answer(LabelPolicy policy, EnrollmentResult result, String operation, AuthenticatedClient client) {
         if (result instanceof Issued issued) {
             X509Certificate cert = issued.certificate();
-            logIssued(operation, cert, client);
+            AuditTrail.issued(operation, cert, client);
             // RFC 7030 section 4.2.3: "containing only the certificate that was issued".
             return EstReply.encoded(policy.responses(), 200, EstMediaTypes.PKCS7_CERTS_ONLY, "PKCS7",
                     CertsOnlyEncoder.encode(List.of(cert)));
@@ -224,19 +221,9 @@ public final class EnrollmentHandler {
 
     private static EstReply pending(Pending pending, String operation, AuthenticatedClient client) {
         long seconds = pending.retryAfterSeconds();
-        LOG.log(Level.INFO, "{0}: pending for client {1}, retry after {2} s", operation, client.remoteAddress(), seconds);
+        AuditTrail.pending(operation, client, seconds);
         // RFC 7030 section 4.2.3: 202 + Retry-After, and no body: BouncyCastle's client (1.87) closes a 202
         // unread and fails on any body it did not consume.
         return EstReply.empty(202, Map.of("Retry-After", Long.toString(seconds)));
-    }
-
-    private static void logIssued(String operation, X509Certificate cert, AuthenticatedClient client) {
-        LOG.log(Level.INFO, "{0}: issued serial {1} to {2} for client {3} ({4})", operation,
-                hex(cert.getSerialNumber()), cert.getSubjectX500Principal().getName(), client.remoteAddress(),
-                client.methods());
-    }
-
-    private static String hex(BigInteger serial) {
-        return serial.toString(16);
     }
 }

@@ -70,7 +70,8 @@ public final class CsrDecoder {
             if (outer == null || in.available() > 0) {
                 throw EstProtocolException.badRequest("the request is not a single DER-encoded PKCS#10 CertificationRequest");
             }
-            return new PKCS10CertificationRequest(outer.getEncoded(ASN1Encoding.DER));
+            // one parse: the structure read above is the request (the signature check DER-encodes its info itself)
+            return new PKCS10CertificationRequest(org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(outer));
         } catch (IOException | RuntimeException e) {
             if (e instanceof EstProtocolException epe) {
                 throw epe;

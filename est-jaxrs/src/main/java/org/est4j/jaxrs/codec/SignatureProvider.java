@@ -1,6 +1,7 @@
 package org.est4j.jaxrs.codec;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -11,16 +12,26 @@ import java.security.Provider;
 import java.security.PublicKey;
 import java.security.Security;
 import java.security.Signature;
+import java.security.SignatureException;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jcajce.io.OutputStreamFactory;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.ContentVerifierProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -159,18 +170,84 @@ public final class SignatureProvider {
      */
     public static ContentVerifierProvider verifier(SubjectPublicKeyInfo keyInfo) throws OperatorCreationException {
         Provider p = current;
-        if (p != BouncyCastle.PROVIDER) {
-            String name = RequestFields.jcaKeyAlgorithm(keyInfo.getAlgorithm().getAlgorithm());
-            if (name != null) {
-                try {
-                    PublicKey key = KeyFactory.getInstance(name, p).generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded()));
-                    return new JcaContentVerifierProviderBuilder().setProvider(p).build(key);
-                } catch (GeneralSecurityException | IOException | RuntimeException e) {
-                    // not this provider's key type, or a key it refuses: BouncyCastle decides
-                }
-            }
+        String keyAlgorithm = RequestFields.jcaKeyAlgorithm(keyInfo.getAlgorithm().getAlgorithm());
+        if (p == BouncyCastle.PROVIDER || keyAlgorithm == null) {
+            return bouncyCastleVerifier(keyInfo);
         }
+        PublicKey key;
+        try {
+            key = KeyFactory.getInstance(keyAlgorithm, p).generatePublic(new X509EncodedKeySpec(keyInfo.getEncoded()));
+        } catch (GeneralSecurityException | IOException | RuntimeException e) {
+            return bouncyCastleVerifier(keyInfo); // not this provider's key type, or a key it refuses: BouncyCastle decides
+        }
+        return new NativeVerifiers(p, key, keyInfo);
+    }
+
+    private static ContentVerifierProvider bouncyCastleVerifier(SubjectPublicKeyInfo keyInfo) throws OperatorCreationException {
         return new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER).build(keyInfo);
+    }
+
+    /**
+     * Verifiers straight from {@code Signature}: BouncyCastle's JCA builder also prepares a "raw" signature
+     * object per verification, which with a native provider cost more than the verification itself.
+     * Signature algorithms with parameters (RSASSA-PSS) and those the provider lacks go to BouncyCastle.
+     */
+    private record NativeVerifiers(Provider provider, PublicKey key, SubjectPublicKeyInfo keyInfo) implements ContentVerifierProvider {
+
+        private static final Map<ASN1ObjectIdentifier, String> NAMES = Map.of(
+                X9ObjectIdentifiers.ecdsa_with_SHA256, "SHA256withECDSA",
+                X9ObjectIdentifiers.ecdsa_with_SHA384, "SHA384withECDSA",
+                X9ObjectIdentifiers.ecdsa_with_SHA512, "SHA512withECDSA",
+                PKCSObjectIdentifiers.sha256WithRSAEncryption, "SHA256withRSA",
+                PKCSObjectIdentifiers.sha384WithRSAEncryption, "SHA384withRSA",
+                PKCSObjectIdentifiers.sha512WithRSAEncryption, "SHA512withRSA",
+                EdECObjectIdentifiers.id_Ed25519, "Ed25519");
+
+        @Override
+        public boolean hasAssociatedCertificate() {
+            return false;
+        }
+
+        @Override
+        public X509CertificateHolder getAssociatedCertificate() {
+            return null;
+        }
+
+        @Override
+        public ContentVerifier get(AlgorithmIdentifier algorithm) throws OperatorCreationException {
+            String name = NAMES.get(algorithm.getAlgorithm());
+            if (name == null) {
+                return bouncyCastleVerifier(keyInfo).get(algorithm);
+            }
+            Signature signature;
+            try {
+                signature = Signature.getInstance(name, provider);
+                signature.initVerify(key);
+            } catch (GeneralSecurityException e) {
+                return bouncyCastleVerifier(keyInfo).get(algorithm);
+            }
+            OutputStream stream = OutputStreamFactory.createStream(signature);
+            return new ContentVerifier() {
+                @Override
+                public AlgorithmIdentifier getAlgorithmIdentifier() {
+                    return algorithm;
+                }
+
+                @Override
+                public OutputStream getOutputStream() {
+                    return stream;
+                }
+
+                @Override
+                public boolean verify(byte[] expected) {
+                    try {
+                        return signature.verify(expected);
+                    } catch (SignatureException e) {
+                        return false; // a malformed signature value does not verify
+                    }
+                }
+            };
+        }
     }
 
     private static Selection bouncyCastle(String why) {
