@@ -1,0 +1,344 @@
+#!/usr/bin/env bash
+# est4j performance bench: builds the project, runs the WAR on a Tomcat 11 of its own (bench/target/tomcat,
+# data in bench/target/est-home, both made anew each run), measures, prints a markdown table and writes it
+# to bench/target/results-<timestamp>.md. Run from anywhere: bash bench/run.sh
+#
+# Loopback only (https://localhost:28443; ports 28080 http, 28443 https, 28005 shutdown, 28081 proxy).
+# Tomcat is stopped on exit (trap), by its own PID file. Needs wrk, curl, openssl, java 17, mvn.
+#
+# Scenarios (each: an unmeasured warm-up of BENCH_WARMUP s, then BENCH_SECONDS s measured):
+#   1. JMH raw crypto (server stopped): raw + enrollPath, accp and bouncycastle, P-256 CA / P-256 CSR, 2 threads
+#   2. native provider container-wide (ACCP on Tomcat's class path + java.security.properties):
+#      enroll P-256 keep-alive | enroll P-256 new TLS connection per request (Connection: close) |
+#      /simplereenroll with a TLS client certificate (Java driver ReenrollLoad) | /cacerts GET |
+#      enroll RSA-2048 CSR (P-256 CA) | enroll P-256 CSR against the RSA-3072 CA (label rsa3072)
+#   3. pure Java: Tomcat without ACCP, crypto.provider = bouncycastle: enroll P-256 keep-alive
+#   4. BENCH_PRIOR prior issuances loaded into CA "default" (server stopped), native again: enroll P-256 keep-alive,
+#      with the ratio to the figure of scenario 2 (empty store)
+# For each: requests/s (2xx), p50/p99 latency, errors (socket errors + non-2xx), server CPU ms per 2xx request
+# (utime+stime of Tomcat's JVM from /proc, which also counts GC/JIT; the load generator shares the 2 cores).
+#
+# Environment:
+#   BENCH_SECONDS      measured seconds per scenario (default 30, at most 60)
+#   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 5)
+#   BENCH_CONNECTIONS  concurrent connections of wrk / ReenrollLoad (default 16)
+#   BENCH_PRIOR        prior issuances for scenario 4 (default 1000000)
+#   BENCH_SKIP_PRIOR=1 skip scenario 4
+#   BENCH_SKIP_JMH=1   skip scenario 1
+#   BENCH_JMH_SECONDS  JMH iteration time (default 5; 3 warm-up + 3 measured iterations, 1 fork)
+#   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn install)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BENCH="$ROOT/bench"
+TARGET="$BENCH/target"
+SECONDS_MEASURED=${BENCH_SECONDS:-30}
+if (( SECONDS_MEASURED > 60 )); then SECONDS_MEASURED=60; fi
+if (( SECONDS_MEASURED < 1 )); then SECONDS_MEASURED=1; fi
+WARMUP=${BENCH_WARMUP:-5}
+CONNS=${BENCH_CONNECTIONS:-16}
+PRIOR=${BENCH_PRIOR:-1000000}
+JMH_SECONDS=${BENCH_JMH_SECONDS:-5}
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+RESULTS="$TARGET/results-$STAMP.md"
+CATALINA="$TARGET/tomcat"
+EST_HOME_DIR="$TARGET/est-home"
+WORK="$TARGET/work"
+PIDFILE="$TARGET/tomcat.pid"
+HTTPS=28443
+URL="https://localhost:$HTTPS/.well-known/est"
+CLK_TCK=$(getconf CLK_TCK)
+JAVA=${JAVA:-java}
+BENCH_CP="$TARGET/est-bench-0.1.0-SNAPSHOT.jar:$TARGET/lib/*"
+
+log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+for tool in wrk curl openssl "$JAVA" mvn; do
+  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
+done
+
+# ---------------------------------------------------------------- Tomcat control (only our own PID)
+tomcat_pid() { [[ -s "$PIDFILE" ]] && cat "$PIDFILE" || true; }
+
+stop_tomcat() {
+  local pid; pid=$(tomcat_pid)
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    log "stopping Tomcat (pid $pid)"
+    CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" \
+      CATALINA_OPTS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081" \
+      "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
+    # catalina.sh -force kills by the PID file; make sure our process is gone
+    if kill -0 "$pid" 2>/dev/null && grep -qa "$CATALINA" "/proc/$pid/cmdline" 2>/dev/null; then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+  fi
+  rm -f "$PIDFILE"
+}
+trap stop_tomcat EXIT
+
+# $1 = native|java. Writes setenv.sh and the crypto.provider key, starts Tomcat, waits for /cacerts.
+START_COUNT=0
+PROVIDER_LINES=()
+start_tomcat() {
+  local mode=$1
+  if [[ "$mode" == native ]]; then
+    cat > "$CATALINA/bin/setenv.sh" <<EOF
+CLASSPATH="$ACCP_JAR"
+CATALINA_OPTS="\$CATALINA_OPTS -Djava.security.properties=$TARGET/java.security.accp"
+EOF
+  else
+    rm -f "$CATALINA/bin/setenv.sh"
+  fi
+  if [[ "$HAS_CRYPTO_PROVIDER_KEY" == 1 ]]; then
+    sed -i '/^crypto\.provider[[:space:]]*=/d' "$EST_HOME_DIR/est4j.properties"
+    if [[ "$mode" == native ]]; then
+      echo "crypto.provider = auto" >> "$EST_HOME_DIR/est4j.properties"
+    else
+      echo "crypto.provider = bouncycastle" >> "$EST_HOME_DIR/est4j.properties"
+    fi
+  fi
+  START_COUNT=$((START_COUNT + 1))
+  local out_lines=0
+  [[ -f "$CATALINA/logs/catalina.out" ]] && out_lines=$(wc -l < "$CATALINA/logs/catalina.out")
+  log "starting Tomcat ($mode)"
+  CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" EST_HOME="$EST_HOME_DIR" \
+    CATALINA_OPTS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081 -Xms1g -Xmx1g" \
+    "$CATALINA/bin/catalina.sh" start >/dev/null
+  local i
+  for i in $(seq 1 120); do
+    if [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/cacerts" || true)" == 200 ]]; then break; fi
+    if ! kill -0 "$(tomcat_pid)" 2>/dev/null; then die "Tomcat died at start; see $CATALINA/logs"; fi
+    sleep 1
+  done
+  [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/cacerts" || true)" == 200 ]] || die "est4j did not answer on $URL/cacerts; see $CATALINA/logs"
+  local pid; pid=$(tomcat_pid)
+  local line
+  line=$(tail -n +"$((out_lines + 1))" "$CATALINA/logs/catalina.out" | grep -m1 -a 'crypto provider:' || true)
+  [[ -n "$line" ]] || line="(no 'crypto provider:' line in catalina.out: this server version does not log it)"
+  local accp_loaded=no
+  grep -q -i 'amazonCorretto' "/proc/$pid/maps" 2>/dev/null && accp_loaded=yes
+  PROVIDER_LINES+=("start $START_COUNT ($mode, pid $pid, ACCP native library mapped in Tomcat: $accp_loaded): $line")
+  log "Tomcat up (pid $pid); ACCP native library mapped: $accp_loaded; $line"
+  if [[ "$mode" == native && "$accp_loaded" != yes ]]; then
+    # ACCP loads its library when the provider is first used (TLS handshake): one more request, then look again
+    curl -sk -o /dev/null "$URL/cacerts" || true
+    grep -q -i 'amazonCorretto' "/proc/$pid/maps" 2>/dev/null && accp_loaded=yes
+    log "after a TLS handshake, ACCP native library mapped: $accp_loaded"
+    PROVIDER_LINES[-1]="start $START_COUNT ($mode, pid $pid, ACCP native library mapped in Tomcat after a handshake: $accp_loaded): $line"
+  fi
+}
+
+cpu_ticks() { # utime + stime of Tomcat's JVM, in clock ticks
+  local pid; pid=$(tomcat_pid)
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"
+}
+
+# ---------------------------------------------------------------- result collection
+ROWS=()
+declare -A RATE
+# row NAME RATE P50 P99 ERRORS CPU_MS NOTE
+add_row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); RATE[$1]=$2; }
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2" | sed 's#/s$##'; }
+
+# run_wrk NAME NOTE ENV... : warm-up, then measured run with CPU accounting
+run_wrk() {
+  local name=$1 note=$2; shift 2
+  log "scenario: $name (warm-up ${WARMUP}s)"
+  env "$@" wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$WRK_PATH" >/dev/null 2>&1 || true
+  local c0 c1 out line
+  c0=$(cpu_ticks)
+  out=$(env "$@" wrk -t2 -c"$CONNS" -d"${SECONDS_MEASURED}s" --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$WRK_PATH" 2>&1) || true
+  c1=$(cpu_ticks)
+  line=$(grep -a '^wrk_result' <<< "$out" || true)
+  [[ -n "$line" ]] || { log "wrk printed no result:"; echo "$out" >&2; add_row "$name" - - - - - "wrk failed"; return; }
+  log "$line"
+  echo "$name: $line" >> "$WORK/raw-results.txt"
+  local requests non2xx ok cpu
+  requests=$(field requests "$line"); non2xx=$(field non2xx "$line")
+  ok=$((requests - non2xx))
+  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" -v n="$ok" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / t / n; else print "-" }')
+  local extra=""
+  [[ "$(field statuses "$line")" == "200:$requests" ]] || extra=" statuses $(field statuses "$line")"
+  if [[ "$*" == *BENCH_CLOSE=1* ]]; then extra="$extra; Connection: close on $(field closes "$line")/$requests responses"; fi
+  add_row "$name" "$(field ok_rate "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field errors "$line")" "$cpu" "$note$extra"
+}
+
+run_reenroll() {
+  local name=$1 note=$2
+  log "scenario: $name (warm-up ${WARMUP}s)"
+  local args=("$URL/simplereenroll" "$WORK/reenroll-cert.pem,$WORK/reenroll-key.pem" "$WORK/trust.pem" "$WORK/reenroll.b64" "$CONNS")
+  "$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "${args[@]}" "$WARMUP" >/dev/null 2>&1 || true
+  local c0 c1 line
+  c0=$(cpu_ticks)
+  line=$("$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "${args[@]}" "$SECONDS_MEASURED" 2>&1 | grep -a '^requests=' || true)
+  c1=$(cpu_ticks)
+  [[ -n "$line" ]] || { add_row "$name" - - - - - "ReenrollLoad failed"; return; }
+  log "$line"
+  echo "$name: $line" >> "$WORK/raw-results.txt"
+  local requests errors ok cpu
+  requests=$(field requests "$line"); errors=$(field errors "$line"); ok=$((requests - errors))
+  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" -v n="$ok" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / t / n; else print "-" }')
+  local extra=""
+  [[ "$(field statuses "$line")" == "200:$requests" ]] || extra=" statuses $(field statuses "$line")"
+  add_row "$name" "$(field rate "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" "$cpu" "$note$extra"
+}
+
+# ---------------------------------------------------------------- build and prepare
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+  log "building (mvn -q -DskipTests install)"
+  (cd "$ROOT" && mvn -q -DskipTests install)
+fi
+# the servlet-container WAR (finalName est4j.war; est4j-ee.war is the one for full EE servers)
+WAR=""
+for w in "$ROOT/est-war/target/est4j.war" "$ROOT/est-war/target/est-war-0.1.0-SNAPSHOT.war"; do
+  [[ -f "$w" ]] && { WAR=$w; break; }
+done
+[[ -n "$WAR" ]] || die "no WAR in est-war/target (build first)"
+[[ -f "$TARGET/est-bench-0.1.0-SNAPSHOT.jar" ]] || die "no bench jar (build first)"
+ACCP_JAR=$(ls "$TARGET"/lib/AmazonCorrettoCryptoProvider-*-linux-x86_64.jar | head -1)
+
+# make sure no Tomcat of ours is left from an interrupted run
+if [[ -s "$PIDFILE" ]]; then stop_tomcat; fi
+if curl -sk -o /dev/null --max-time 2 "https://localhost:$HTTPS/" 2>/dev/null; then
+  die "something already listens on port $HTTPS (not started by this script's PID file)"
+fi
+
+rm -rf "$CATALINA" "$EST_HOME_DIR" "$WORK"
+mkdir -p "$WORK" "$TARGET/dl"
+TOMCAT_VERSION=$(cd "$ROOT" && sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' pom.xml | head -1)
+ZIP="$TARGET/dl/tomcat-$TOMCAT_VERSION.zip"
+if [[ ! -f "$ZIP" ]]; then
+  log "fetching Tomcat $TOMCAT_VERSION zip"
+  (cd "$ROOT" && mvn -q -N dependency:copy -Dartifact="org.apache.tomcat:tomcat:$TOMCAT_VERSION:zip" -DoutputDirectory="$TARGET/dl")
+fi
+(cd "$WORK" && unzip -q "$ZIP" && mv "apache-tomcat-$TOMCAT_VERSION" "$CATALINA")
+chmod +x "$CATALINA"/bin/*.sh
+rm -rf "$CATALINA"/webapps/*
+cp "$ROOT/est-war/src/main/tomcat/server.xml" "$CATALINA/conf/server.xml"
+cp "$WAR" "$CATALINA/webapps/ROOT.war"
+
+# java.security override: ACCP first, then the JDK's own providers renumbered
+JAVA_HOME_DIR=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")}
+{
+  echo "security.provider.1=com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider"
+  grep -E '^security\.provider\.[0-9]+=' "$JAVA_HOME_DIR/conf/security/java.security" \
+    | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
+} > "$TARGET/java.security.accp"
+
+# est4j.properties: does this server know crypto.provider yet?
+HAS_CRYPTO_PROVIDER_KEY=0
+grep -rq 'crypto\.provider' "$ROOT/est-war/src/main" && HAS_CRYPTO_PROVIDER_KEY=1
+
+log "preparing EST_HOME in $EST_HOME_DIR"
+(cd "$ROOT" && EST_HOME="$EST_HOME_DIR" mvn -q -DskipTests -P init package -pl est-war >/dev/null)
+cat >> "$EST_HOME_DIR/est4j.properties" <<EOF
+
+# --- bench/run.sh
+ca.rsa3072.key-algorithm = RSA-3072
+label.rsa3072.ca = rsa3072
+EOF
+
+# request bodies
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/p256-key.pem" -subj /CN=bench-1 -outform DER 2>/dev/null | base64 -w0 > "$WORK/p256.b64"
+openssl req -new -newkey rsa:2048 -nodes -keyout "$WORK/rsa2048-key.pem" -subj /CN=bench-rsa -outform DER 2>/dev/null | base64 -w0 > "$WORK/rsa2048.b64"
+AUTH="Basic $(tr -d '\n' < "$EST_HOME_DIR/initial-credentials" | base64 -w0)"
+cat "$EST_HOME_DIR/ca.pem" "$EST_HOME_DIR/tls-server.pem" > "$WORK/trust.pem"
+
+# ---------------------------------------------------------------- 1. JMH
+JMH_LINES=""
+if [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
+  log "JMH raw crypto (accp, bouncycastle; P-256/P-256; 2 threads; ${JMH_SECONDS}s iterations)"
+  JMH_LINES=$("$JAVA" -cp "$BENCH_CP" org.est4j.bench.RawCryptoMain --providers accp,bouncycastle --ca EC-P256 --csr EC-P256 \
+    --benchmarks raw,enrollPath --threads 2 --forks 1 --warmup 3 --iterations 3 --seconds "$JMH_SECONDS" 2>&1 \
+    | tee "$WORK/jmh.log" | grep -a '^jmh ' || true)
+  echo "$JMH_LINES" >&2
+fi
+jmh_rate() { # benchmark provider
+  sed -n "s/^jmh benchmark=$1 provider=$2 .* ops_s=\([0-9.]*\).*/\1/p" <<< "$JMH_LINES" | head -1
+}
+
+# ---------------------------------------------------------------- 2. native, container-wide ACCP
+start_tomcat native
+# one enrollment by curl: proves the setup, and gives the certificate for /simplereenroll
+code=$(curl -sk -o "$WORK/enroll.p7" -w '%{http_code}' -H "Authorization: $AUTH" -H 'Content-Type: application/pkcs10' \
+  --data-binary @"$WORK/p256.b64" "$URL/simpleenroll")
+[[ "$code" == 200 ]] || die "first /simpleenroll answered $code: $(head -c 300 "$WORK/enroll.p7")"
+base64 -d < "$WORK/enroll.p7" | openssl pkcs7 -inform DER -print_certs -out "$WORK/reenroll-cert.pem"
+cp "$WORK/p256-key.pem" "$WORK/reenroll-key.pem"
+openssl req -new -key "$WORK/reenroll-key.pem" -subj /CN=bench-1 -outform DER 2>/dev/null | base64 -w0 > "$WORK/reenroll.b64"
+code=$(curl -sk -o "$WORK/reenroll.p7" -w '%{http_code}' --cert "$WORK/reenroll-cert.pem" --key "$WORK/reenroll-key.pem" \
+  -H 'Content-Type: application/pkcs10' --data-binary @"$WORK/reenroll.b64" "$URL/simplereenroll")
+[[ "$code" == 200 ]] || log "WARNING: first /simplereenroll answered $code: $(head -c 300 "$WORK/reenroll.p7")"
+
+WRK_PATH=/.well-known/est/simpleenroll
+run_wrk "enroll P-256, keep-alive, native" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+run_wrk "enroll P-256, new TLS connection per request, native" "HTTP Basic, Connection: close" \
+  BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+run_reenroll "reenroll P-256, TLS client cert, keep-alive, native" "ReenrollLoad (Java)"
+WRK_PATH=/.well-known/est/cacerts
+run_wrk "cacerts GET, keep-alive, native" "no auth" BENCH_METHOD=GET
+WRK_PATH=/.well-known/est/simpleenroll
+run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
+WRK_PATH=/.well-known/est/rsa3072/simpleenroll
+run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+stop_tomcat
+
+# ---------------------------------------------------------------- 3. pure Java
+start_tomcat java
+WRK_PATH=/.well-known/est/simpleenroll
+run_wrk "enroll P-256, keep-alive, pure Java (BouncyCastle)" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+stop_tomcat
+
+# ---------------------------------------------------------------- 4. prior issuances
+PRIOR_NOTE=""
+if [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
+  log "loading $PRIOR prior issuances into CA default"
+  "$JAVA" -Xmx2g -cp "$BENCH_CP" org.est4j.bench.PriorIssuances "$EST_HOME_DIR" default "$PRIOR" 2>&1 | tee "$WORK/prior.log" >&2
+  PRIOR_NOTE=$(grep -a 'prior issuances done' "$WORK/prior.log" || true)
+  start_tomcat native
+  WRK_PATH=/.well-known/est/simpleenroll
+  run_wrk "enroll P-256, keep-alive, native, after $PRIOR prior issuances" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  stop_tomcat
+fi
+
+# ---------------------------------------------------------------- report
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" && b != "-" && b + 0 > 0) printf "%.3f", a / b; else print "-" }'; }
+{
+  echo "# est4j bench $STAMP"
+  echo
+  echo "$(uname -srm), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), git $(cd "$ROOT" && git rev-parse --short HEAD)"
+  echo "BENCH_SECONDS=$SECONDS_MEASURED BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS BENCH_PRIOR=$PRIOR; load generator on the same 2 cores; loopback"
+  echo
+  echo "| scenario | req/s (2xx) | p50 ms | p99 ms | errors | server CPU ms/req | notes |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  if [[ -n "$JMH_LINES" ]]; then
+    echo "## JMH raw crypto (P-256 CA, P-256 CSR, 2 threads, ops/s)"
+    echo
+    echo "| benchmark | provider | ops/s |"
+    echo "|---|---|---:|"
+    sed -n 's/^jmh benchmark=\([^ ]*\) provider=\([^ ]*\) .* ops_s=\([0-9.]*\).*/| \1 | \2 | \3 |/p' <<< "$JMH_LINES"
+    echo
+    n="enroll P-256, keep-alive, native"; j="enroll P-256, keep-alive, pure Java (BouncyCastle)"
+    echo "- enrollment / raw, native (ACCP): ${RATE[$n]:-} / $(jmh_rate raw accp) = $(ratio "${RATE[$n]:-}" "$(jmh_rate raw accp)")"
+    echo "- enrollment / raw, pure Java (BouncyCastle): ${RATE[$j]:-} / $(jmh_rate raw bouncycastle) = $(ratio "${RATE[$j]:-}" "$(jmh_rate raw bouncycastle)")"
+  fi
+  if [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
+    p="enroll P-256, keep-alive, native, after $PRIOR prior issuances"; n="enroll P-256, keep-alive, native"
+    echo "- after $PRIOR prior issuances / empty store: ${RATE[$p]:-} / ${RATE[$n]:-} = $(ratio "${RATE[$p]:-}" "${RATE[$n]:-}") ($PRIOR_NOTE)"
+  fi
+  echo
+  echo "## crypto provider lines (catalina.out)"
+  echo
+  for l in "${PROVIDER_LINES[@]}"; do echo "- $l"; done
+  echo
+  if [[ "$HAS_CRYPTO_PROVIDER_KEY" != 1 ]]; then
+    echo "Note: this server has no crypto.provider key yet: it was not written; the WAR signs with its own provider choice in every run."
+  fi
+} > "$RESULTS"
+cp "$WORK/raw-results.txt" "$TARGET/raw-results-$STAMP.txt" 2>/dev/null || true
+echo
+cat "$RESULTS"
+log "written $RESULTS"
