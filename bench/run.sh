@@ -27,6 +27,9 @@
 #   BENCH_SKIP_JMH=1   skip scenario 1
 #   BENCH_JMH_SECONDS  JMH iteration time (default 5; 3 warm-up + 3 measured iterations, 1 fork)
 #   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn install)
+#   BENCH_WAIT_IDLE    before each measurement, wait up to this many seconds for other processes to go quiet
+#                      (under 0.25 cores busy; default 0 = do not wait). Rows measured while other processes used
+#                      more than 0.25 cores are marked "figure disturbed" either way.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -50,6 +53,8 @@ URL="https://localhost:$HTTPS/.well-known/est"
 CLK_TCK=$(getconf CLK_TCK)
 JAVA=${JAVA:-java}
 BENCH_CP="$TARGET/est-bench-0.1.0-SNAPSHOT.jar:$TARGET/lib/*"
+# server.xml's ${...}: in JAVA_OPTS, because catalina.sh stop passes JAVA_OPTS but not CATALINA_OPTS
+EST_PROPS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081"
 
 log() { echo "[bench $(date -u +%H:%M:%S)] $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -66,8 +71,7 @@ stop_tomcat() {
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     log "stopping Tomcat (pid $pid)"
     CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" \
-      CATALINA_OPTS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081" \
-      "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
+      JAVA_OPTS="$EST_PROPS" "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
     # catalina.sh -force kills by the PID file; make sure our process is gone
     if kill -0 "$pid" 2>/dev/null && grep -qa "$CATALINA" "/proc/$pid/cmdline" 2>/dev/null; then
       kill -9 "$pid" 2>/dev/null || true
@@ -103,8 +107,7 @@ EOF
   [[ -f "$CATALINA/logs/catalina.out" ]] && out_lines=$(wc -l < "$CATALINA/logs/catalina.out")
   log "starting Tomcat ($mode)"
   CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" EST_HOME="$EST_HOME_DIR" \
-    CATALINA_OPTS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081 -Xms1g -Xmx1g" \
-    "$CATALINA/bin/catalina.sh" start >/dev/null
+    JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g" "$CATALINA/bin/catalina.sh" start >/dev/null
   local i
   for i in $(seq 1 120); do
     if [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/cacerts" || true)" == 200 ]]; then break; fi
@@ -133,61 +136,90 @@ cpu_ticks() { # utime + stime of Tomcat's JVM, in clock ticks
   local pid; pid=$(tomcat_pid)
   awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat"
 }
+busy_ticks() { # busy clock ticks of the whole machine (all cores), from /proc/stat
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat
+}
+now() { date +%s.%N; }
+# idle check: how busy is the machine without our load (another engineer's Tomcat, a build...)
+machine_busy_cores() { # $1 = seconds to sample
+  local b0 t0 b1 t1; b0=$(busy_ticks); t0=$(now); sleep "$1"; b1=$(busy_ticks); t1=$(now)
+  awk -v a="$b0" -v b="$b1" -v s="$t0" -v e="$t1" -v t="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / t / (e - s) }'
+}
+
+wait_idle() { # up to BENCH_WAIT_IDLE seconds, while Tomcat (ours) is idle
+  local limit=${BENCH_WAIT_IDLE:-0} waited=0 busy
+  (( limit > 0 )) || return 0
+  while (( waited < limit )); do
+    busy=$(machine_busy_cores 2); waited=$((waited + 2))
+    if awk -v o="$busy" 'BEGIN { exit !(o < 0.25) }'; then return 0; fi
+    (( waited % 20 == 0 )) && log "waiting for other processes to go quiet ($busy cores busy, ${waited}s of ${limit}s)"
+  done
+  log "other processes still busy after ${limit}s; measuring anyway"
+}
 
 # ---------------------------------------------------------------- result collection
 ROWS=()
+WARNINGS=()
 declare -A RATE
-# row NAME RATE P50 P99 ERRORS CPU_MS NOTE
-add_row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 |"); RATE[$1]=$2; }
+# add_row NAME RATE P50 P99 ERRORS CPU_MS TOMCAT_CORES LOADGEN_CORES OTHER_CORES NOTE
+add_row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} |"); RATE[$1]=$2; }
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2" | sed 's#/s$##'; }
 
-# run_wrk NAME NOTE ENV... : warm-up, then measured run with CPU accounting
-run_wrk() {
-  local name=$1 note=$2; shift 2
-  log "scenario: $name (warm-up ${WARMUP}s)"
-  env "$@" wrk -t2 -c"$CONNS" -d"${WARMUP}s" --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$WRK_PATH" >/dev/null 2>&1 || true
-  local c0 c1 out line
-  c0=$(cpu_ticks)
-  out=$(env "$@" wrk -t2 -c"$CONNS" -d"${SECONDS_MEASURED}s" --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$WRK_PATH" 2>&1) || true
-  c1=$(cpu_ticks)
-  line=$(grep -a '^wrk_result' <<< "$out" || true)
-  [[ -n "$line" ]] || { log "wrk printed no result:"; echo "$out" >&2; add_row "$name" - - - - - "wrk failed"; return; }
+# measure NAME NOTE KIND COMMAND... : an unmeasured warm-up run (COMMAND with SECS=warm-up), then the measured
+# run with Tomcat's CPU, the load generator's CPU (bash `times` of the subshell) and the machine's busy time.
+# COMMAND may use the placeholder @SECS@ for its duration. KIND = wrk | java (which result line to parse).
+measure() {
+  local name=$1 note=$2 kind=$3; shift 3
+  local cmd=("$@") warm=() run=() a
+  for a in "${cmd[@]}"; do warm+=("${a//@SECS@/$WARMUP}"); run+=("${a//@SECS@/$SECONDS_MEASURED}"); done
+  log "scenario: $name (warm-up ${WARMUP}s, then ${SECONDS_MEASURED}s)"
+  wait_idle
+  "${warm[@]}" >/dev/null 2>&1 || true
+  local c0 c1 b0 b1 t0 t1 out line
+  c0=$(cpu_ticks); b0=$(busy_ticks); t0=$(now)
+  out=$( "${run[@]}" 2>&1 || true; echo "times:"; times )
+  c1=$(cpu_ticks); b1=$(busy_ticks); t1=$(now)
+  if [[ "$kind" == wrk ]]; then line=$(grep -a '^wrk_result' <<< "$out" || true); else line=$(grep -a '^requests=' <<< "$out" || true); fi
+  if [[ -z "$line" ]]; then
+    log "$kind printed no result:"; echo "$out" | tail -20 >&2
+    add_row "$name" - - - - - - - - "load generator failed"; return
+  fi
   log "$line"
   echo "$name: $line" >> "$WORK/raw-results.txt"
-  local requests non2xx ok cpu
-  requests=$(field requests "$line"); non2xx=$(field non2xx "$line")
-  ok=$((requests - non2xx))
-  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" -v n="$ok" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / t / n; else print "-" }')
+  # children's user and system time: the last line printed by `times`, e.g. "0m1.230s 0m0.450s"
+  local lg; lg=$(sed -n '/^times:/{n;n;p}' <<< "$out" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] } print s }')
+  local requests errors ok rate
+  requests=$(field requests "$line")
+  if [[ "$kind" == wrk ]]; then ok=$((requests - $(field non2xx "$line"))); rate=$(field ok_rate "$line"); errors=$(field errors "$line")
+  else errors=$(field errors "$line"); ok=$((requests - errors)); rate=$(field rate "$line"); fi
+  local stats
+  stats=$(awk -v c0="$c0" -v c1="$c1" -v b0="$b0" -v b1="$b1" -v s="$t0" -v e="$t1" -v t="$CLK_TCK" -v n="$ok" -v lg="${lg:-0}" 'BEGIN {
+      d = e - s; tc = (c1 - c0) / t; busy = (b1 - b0) / t
+      printf "%s %.2f %.2f %.2f", (n > 0 ? sprintf("%.2f", tc * 1000 / n) : "-"), tc / d, lg / d, (busy - tc - lg) / d }')
+  local cpu tomcat loadgen other; read -r cpu tomcat loadgen other <<< "$stats"
   local extra=""
-  [[ "$(field statuses "$line")" == "200:$requests" ]] || extra=" statuses $(field statuses "$line")"
+  [[ "$(field statuses "$line")" == "200:$requests" ]] || extra="; statuses $(field statuses "$line")"
   if [[ "$*" == *BENCH_CLOSE=1* ]]; then extra="$extra; Connection: close on $(field closes "$line")/$requests responses"; fi
-  add_row "$name" "$(field ok_rate "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field errors "$line")" "$cpu" "$note$extra"
+  if awk -v o="$other" 'BEGIN { exit !(o > 0.25) }'; then
+    extra="$extra; **other processes busy ($other cores): figure disturbed**"
+    WARNINGS+=("$name: other processes used $other cores during the measurement")
+  fi
+  add_row "$name" "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" "$cpu" "$tomcat" "$loadgen" "$other" "$note$extra"
 }
 
-run_reenroll() {
-  local name=$1 note=$2
-  log "scenario: $name (warm-up ${WARMUP}s)"
-  local args=("$URL/simplereenroll" "$WORK/reenroll-cert.pem,$WORK/reenroll-key.pem" "$WORK/trust.pem" "$WORK/reenroll.b64" "$CONNS")
-  "$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "${args[@]}" "$WARMUP" >/dev/null 2>&1 || true
-  local c0 c1 line
-  c0=$(cpu_ticks)
-  line=$("$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "${args[@]}" "$SECONDS_MEASURED" 2>&1 | grep -a '^requests=' || true)
-  c1=$(cpu_ticks)
-  [[ -n "$line" ]] || { add_row "$name" - - - - - "ReenrollLoad failed"; return; }
-  log "$line"
-  echo "$name: $line" >> "$WORK/raw-results.txt"
-  local requests errors ok cpu
-  requests=$(field requests "$line"); errors=$(field errors "$line"); ok=$((requests - errors))
-  cpu=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" -v n="$ok" 'BEGIN { if (n > 0) printf "%.2f", (b - a) * 1000 / t / n; else print "-" }')
-  local extra=""
-  [[ "$(field statuses "$line")" == "200:$requests" ]] || extra=" statuses $(field statuses "$line")"
-  add_row "$name" "$(field rate "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" "$cpu" "$note$extra"
+run_wrk() { # NAME NOTE PATH ENV...
+  local name=$1 note=$2 path=$3; shift 3
+  measure "$name" "$note" wrk env "$@" wrk -t2 -c"$CONNS" -d@SECS@s --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$path"
+}
+run_reenroll() { # NAME NOTE
+  measure "$1" "$2" java "$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "$URL/simplereenroll" \
+    "$WORK/reenroll-cert.pem,$WORK/reenroll-key.pem" "$WORK/trust.pem" "$WORK/reenroll.b64" "$CONNS" @SECS@
 }
 
 # ---------------------------------------------------------------- build and prepare
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
   log "building (mvn -q -DskipTests install)"
-  (cd "$ROOT" && mvn -q -DskipTests install)
+  (cd "$ROOT" && mvn -q -DskipTests install) >&2
 fi
 # the servlet-container WAR (finalName est4j.war; est4j-ee.war is the one for full EE servers)
 WAR=""
@@ -245,6 +277,14 @@ openssl req -new -newkey rsa:2048 -nodes -keyout "$WORK/rsa2048-key.pem" -subj /
 AUTH="Basic $(tr -d '\n' < "$EST_HOME_DIR/initial-credentials" | base64 -w0)"
 cat "$EST_HOME_DIR/ca.pem" "$EST_HOME_DIR/tls-server.pem" > "$WORK/trust.pem"
 
+IDLE_BUSY=$(machine_busy_cores 3)
+log "machine busy without our load: $IDLE_BUSY cores"
+if awk -v o="$IDLE_BUSY" 'BEGIN { exit !(o > 0.25) }'; then
+  log "WARNING: other processes keep $IDLE_BUSY cores busy: figures will be disturbed"
+  WARNINGS+=("before the run, other processes kept $IDLE_BUSY cores busy")
+  ps -eo pid,pcpu,etime,args --sort=-pcpu | head -5 | cut -c1-160 >&2
+fi
+
 # ---------------------------------------------------------------- 1. JMH
 JMH_LINES=""
 if [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
@@ -271,23 +311,19 @@ code=$(curl -sk -o "$WORK/reenroll.p7" -w '%{http_code}' --cert "$WORK/reenroll-
   -H 'Content-Type: application/pkcs10' --data-binary @"$WORK/reenroll.b64" "$URL/simplereenroll")
 [[ "$code" == 200 ]] || log "WARNING: first /simplereenroll answered $code: $(head -c 300 "$WORK/reenroll.p7")"
 
-WRK_PATH=/.well-known/est/simpleenroll
-run_wrk "enroll P-256, keep-alive, native" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
-run_wrk "enroll P-256, new TLS connection per request, native" "HTTP Basic, Connection: close" \
+EP=/.well-known/est/simpleenroll
+run_wrk "enroll P-256, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+run_wrk "enroll P-256, new TLS connection per request, native" "HTTP Basic, Connection: close" $EP \
   BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
 run_reenroll "reenroll P-256, TLS client cert, keep-alive, native" "ReenrollLoad (Java)"
-WRK_PATH=/.well-known/est/cacerts
-run_wrk "cacerts GET, keep-alive, native" "no auth" BENCH_METHOD=GET
-WRK_PATH=/.well-known/est/simpleenroll
-run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
-WRK_PATH=/.well-known/est/rsa3072/simpleenroll
-run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+run_wrk "cacerts GET, keep-alive, native" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
+run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
+run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" /.well-known/est/rsa3072/simpleenroll BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 stop_tomcat
 
 # ---------------------------------------------------------------- 3. pure Java
 start_tomcat java
-WRK_PATH=/.well-known/est/simpleenroll
-run_wrk "enroll P-256, keep-alive, pure Java (BouncyCastle)" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+run_wrk "enroll P-256, keep-alive, pure Java (BouncyCastle)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 stop_tomcat
 
 # ---------------------------------------------------------------- 4. prior issuances
@@ -297,21 +333,22 @@ if [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
   "$JAVA" -Xmx2g -cp "$BENCH_CP" org.est4j.bench.PriorIssuances "$EST_HOME_DIR" default "$PRIOR" 2>&1 | tee "$WORK/prior.log" >&2
   PRIOR_NOTE=$(grep -a 'prior issuances done' "$WORK/prior.log" || true)
   start_tomcat native
-  WRK_PATH=/.well-known/est/simpleenroll
-  run_wrk "enroll P-256, keep-alive, native, after $PRIOR prior issuances" "HTTP Basic" BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  run_wrk "enroll P-256, keep-alive, native, after $PRIOR prior issuances" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
   stop_tomcat
 fi
 
 # ---------------------------------------------------------------- report
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" && b != "-" && b + 0 > 0) printf "%.3f", a / b; else print "-" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" && b != "-" && b + 0 > 0) printf "%.4f", a / b; else print "-" }'; }
 {
   echo "# est4j bench $STAMP"
   echo
   echo "$(uname -srm), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), git $(cd "$ROOT" && git rev-parse --short HEAD)"
   echo "BENCH_SECONDS=$SECONDS_MEASURED BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS BENCH_PRIOR=$PRIOR; load generator on the same 2 cores; loopback"
   echo
-  echo "| scenario | req/s (2xx) | p50 ms | p99 ms | errors | server CPU ms/req | notes |"
-  echo "|---|---:|---:|---:|---:|---:|---|"
+  echo "Idle check before the run: $IDLE_BUSY cores busy without our load."
+  echo
+  echo "| scenario | req/s (2xx) | p50 ms | p99 ms | errors | server CPU ms/req | Tomcat cores | load gen cores | other cores | notes |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   if [[ -n "$JMH_LINES" ]]; then
@@ -330,6 +367,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
     echo "- after $PRIOR prior issuances / empty store: ${RATE[$p]:-} / ${RATE[$n]:-} = $(ratio "${RATE[$p]:-}" "${RATE[$n]:-}") ($PRIOR_NOTE)"
   fi
   echo
+  if (( ${#WARNINGS[@]} > 0 )); then
+    echo "## Warnings"
+    echo
+    for w in "${WARNINGS[@]}"; do echo "- $w"; done
+    echo
+  fi
   echo "## crypto provider lines (catalina.out)"
   echo
   for l in "${PROVIDER_LINES[@]}"; do echo "- $l"; done
