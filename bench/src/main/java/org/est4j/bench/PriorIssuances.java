@@ -34,7 +34,7 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * java org.est4j.bench.PriorIssuances EST_HOME CA_NAME COUNT [THREADS]
  * </pre>
  * Appends COUNT lines {@code <serial hex> <base64 DER>\n} to {@code EST_HOME/ca/CA_NAME/issued.log}, serials
- * continuing after the last line's, each a real certificate signed by the CA's key
+ * continuing after the highest of the last 4096 lines', each a real certificate signed by the CA's key
  * ({@code ca-key.pem}, {@code ca.pem}) with the fastest provider here (ACCP, Conscrypt, else the JDK),
  * over a pool of 256 P-256 public keys, subject {@code CN=prior-<serial>}. Signs in parallel, writes in
  * serial order, forces the file to disk at the end. The file is locked while it is written, as est4j does.
@@ -43,6 +43,9 @@ public final class PriorIssuances {
 
     private static final int BATCH = 8192;
     private static final int KEY_POOL = 256;
+    /** As many trailing lines as est4j's IssuanceLog recovery reads (RECOVERY_LINES). */
+    private static final int TAIL_LINES = 4096;
+    private static final int TAIL_BYTES = 8 << 20;
 
     private PriorIssuances() {
     }
@@ -131,25 +134,41 @@ public final class PriorIssuances {
         }
     }
 
-    /** Serial on the last line, zero for an empty file; refuses a file that does not end with a newline. */
+    /**
+     * The highest serial among the last {@value #TAIL_LINES} lines (est4j signs in parallel, so its lines may be
+     * slightly out of serial order; it recovers the same way), zero for an empty file. Refuses a file that
+     * does not end with a newline.
+     */
     private static BigInteger lastSerial(FileChannel ch, Path file) throws IOException {
         long size = ch.size();
         if (size == 0) {
             return BigInteger.ZERO;
         }
-        int tail = (int) Math.min(size, 64 * 1024);
+        int tail = (int) Math.min(size, TAIL_BYTES);
         ByteBuffer buf = ByteBuffer.allocate(tail);
-        ch.read(buf, size - tail);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, size - tail + buf.position()) < 0) {
+                break;
+            }
+        }
         String text = new String(buf.array(), StandardCharsets.US_ASCII);
         if (!text.endsWith("\n")) {
             throw new IOException(file + " does not end with a newline (torn write?): start the server once to repair it");
         }
-        int start = text.lastIndexOf('\n', text.length() - 2) + 1;
-        if (start == 0 && tail < size) {
-            throw new IOException(file + ": last line longer than 64 KiB");
+        String[] lines = text.split("\n");
+        BigInteger max = BigInteger.ZERO;
+        // the first piece may be a partial line when the file is longer than the tail read
+        for (int i = lines.length - 1, seen = 0; i >= (tail < size ? 1 : 0) && seen < TAIL_LINES; i--, seen++) {
+            String line = lines[i];
+            int space = line.indexOf(' ');
+            if (line.isEmpty()) {
+                continue;
+            }
+            BigInteger serial = new BigInteger(space < 0 ? line : line.substring(0, space), 16);
+            if (serial.compareTo(max) > 0) {
+                max = serial;
+            }
         }
-        String line = text.substring(start, text.length() - 1);
-        int space = line.indexOf(' ');
-        return new BigInteger(space < 0 ? line : line.substring(0, space), 16);
+        return max;
     }
 }
