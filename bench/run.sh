@@ -21,6 +21,7 @@
 # Environment:
 #   BENCH_SECONDS      measured seconds per scenario (default 30, at most 60)
 #   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 5)
+#   BENCH_START_WARMUP unmeasured enroll P-256 load after each Tomcat start, for the JIT (default 20 seconds)
 #   BENCH_CONNECTIONS  concurrent connections of wrk / ReenrollLoad (default 16)
 #   BENCH_PRIOR        prior issuances for scenario 4 (default 1000000)
 #   BENCH_SKIP_PRIOR=1 skip scenario 4
@@ -39,6 +40,7 @@ SECONDS_MEASURED=${BENCH_SECONDS:-30}
 if (( SECONDS_MEASURED > 60 )); then SECONDS_MEASURED=60; fi
 if (( SECONDS_MEASURED < 1 )); then SECONDS_MEASURED=1; fi
 WARMUP=${BENCH_WARMUP:-5}
+START_WARMUP=${BENCH_START_WARMUP:-20}
 CONNS=${BENCH_CONNECTIONS:-16}
 PRIOR=${BENCH_PRIOR:-1000000}
 JMH_SECONDS=${BENCH_JMH_SECONDS:-5}
@@ -129,6 +131,11 @@ EOF
     grep -q -i 'amazonCorretto' "/proc/$pid/maps" 2>/dev/null && accp_loaded=yes
     log "after a TLS handshake, ACCP native library mapped: $accp_loaded"
     PROVIDER_LINES[-1]="start $START_COUNT ($mode, pid $pid, ACCP native library mapped in Tomcat after a handshake: $accp_loaded): $line"
+  fi
+  if (( START_WARMUP > 0 )); then
+    log "warming the new JVM up: ${START_WARMUP}s of enroll P-256 keep-alive (not measured)"
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" wrk -t2 -c"$CONNS" -d"${START_WARMUP}s" --timeout 30s -s "$BENCH/enroll.lua" \
+      "$URL/simpleenroll" >/dev/null 2>&1 || true
   fi
 }
 
@@ -289,10 +296,17 @@ fi
 JMH_LINES=""
 if [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
   log "JMH raw crypto (accp, bouncycastle; P-256/P-256; 2 threads; ${JMH_SECONDS}s iterations)"
+  jb0=$(busy_ticks); jt0=$(now)
   JMH_LINES=$("$JAVA" -cp "$BENCH_CP" org.est4j.bench.RawCryptoMain --providers accp,bouncycastle --ca EC-P256 --csr EC-P256 \
     --benchmarks raw,enrollPath --threads 2 --forks 1 --warmup 3 --iterations 3 --seconds "$JMH_SECONDS" 2>&1 \
-    | tee "$WORK/jmh.log" | grep -a '^jmh ' || true)
+    | tee "$WORK/jmh.log" | grep -a '^jmh ' || true; echo "times:"; times)
+  jb1=$(busy_ticks); jt1=$(now)
+  jlg=$(sed -n '/^times:/{n;n;p}' <<< "$JMH_LINES" | awk '{ s = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] } print s }')
+  JMH_LINES=$(grep -a '^jmh ' <<< "$JMH_LINES" || true)
+  JMH_OTHER=$(awk -v a="$jb0" -v b="$jb1" -v s="$jt0" -v e="$jt1" -v t="$CLK_TCK" -v lg="${jlg:-0}" 'BEGIN { printf "%.2f", ((b - a) / t - lg) / (e - s) }')
   echo "$JMH_LINES" >&2
+  log "other processes during JMH: $JMH_OTHER cores"
+  if awk -v o="$JMH_OTHER" 'BEGIN { exit !(o > 0.25) }'; then WARNINGS+=("JMH: other processes used $JMH_OTHER cores during the measurement"); fi
 fi
 jmh_rate() { # benchmark provider
   sed -n "s/^jmh benchmark=$1 provider=$2 .* ops_s=\([0-9.]*\).*/\1/p" <<< "$JMH_LINES" | head -1
@@ -354,9 +368,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
   if [[ -n "$JMH_LINES" ]]; then
     echo "## JMH raw crypto (P-256 CA, P-256 CSR, 2 threads, ops/s)"
     echo
-    echo "| benchmark | provider | ops/s |"
-    echo "|---|---|---:|"
-    sed -n 's/^jmh benchmark=\([^ ]*\) provider=\([^ ]*\) .* ops_s=\([0-9.]*\).*/| \1 | \2 | \3 |/p' <<< "$JMH_LINES"
+    echo "| benchmark | provider | ops/s | ± (99.9%) |"
+    echo "|---|---|---:|---:|"
+    sed -n 's/^jmh benchmark=\([^ ]*\) provider=\([^ ]*\) .* ops_s=\([0-9.]*\) error=\([0-9.NaN]*\).*/| \1 | \2 | \3 | \4 |/p' <<< "$JMH_LINES"
+    echo
+    echo "Other processes during JMH: ${JMH_OTHER:-?} cores (JMH itself uses both cores)."
     echo
     n="enroll P-256, keep-alive, native"; j="enroll P-256, keep-alive, pure Java (BouncyCastle)"
     echo "- enrollment / raw, native (ACCP): ${RATE[$n]:-} / $(jmh_rate raw accp) = $(ratio "${RATE[$n]:-}" "$(jmh_rate raw accp)")"
