@@ -68,9 +68,20 @@ done
 # ---------------------------------------------------------------- Tomcat control (only our own PID)
 tomcat_pid() { [[ -s "$PIDFILE" ]] && cat "$PIDFILE" || true; }
 
+LOG_FROM=0
+LOG_STATS=()
 stop_tomcat() {
   local pid; pid=$(tomcat_pid)
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
+    # what this start wrote to catalina.out: lines, WARNING/SEVERE lines, the most frequent message kind
+    local out="$CATALINA/logs/catalina.out" n w top
+    if [[ -f "$out" ]]; then
+      n=$(tail -n +"$((LOG_FROM + 1))" "$out" | wc -l)
+      w=$(tail -n +"$((LOG_FROM + 1))" "$out" | grep -a -c ' WARNING \| SEVERE ' || true)
+      top=$(tail -n +"$((LOG_FROM + 1))" "$out" | awk '{ $1 = ""; $2 = ""; print }' | cut -c1-110 \
+        | sed 's/[0-9]\+/N/g' | sort | uniq -c | sort -rn | head -1 | sed 's/^ *//; s/|/\\|/g')
+      LOG_STATS+=("start $START_COUNT (pid $pid): $n lines in catalina.out, $w WARNING/SEVERE; most frequent: $top")
+    fi
     log "stopping Tomcat (pid $pid)"
     CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" \
       JAVA_OPTS="$EST_PROPS" "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
@@ -107,6 +118,7 @@ EOF
   START_COUNT=$((START_COUNT + 1))
   local out_lines=0
   [[ -f "$CATALINA/logs/catalina.out" ]] && out_lines=$(wc -l < "$CATALINA/logs/catalina.out")
+  LOG_FROM=$out_lines
   log "starting Tomcat ($mode)"
   CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" EST_HOME="$EST_HOME_DIR" \
     JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g" "$CATALINA/bin/catalina.sh" start >/dev/null
@@ -392,6 +404,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
   echo "## crypto provider lines (catalina.out)"
   echo
   for l in "${PROVIDER_LINES[@]}"; do echo "- $l"; done
+  echo
+  echo "## catalina.out per Tomcat start"
+  echo
+  for l in "${LOG_STATS[@]}"; do echo "- $l"; done
   echo
   if [[ "$HAS_CRYPTO_PROVIDER_KEY" != 1 ]]; then
     echo "Note: this server has no crypto.provider key yet: it was not written; the WAR signs with its own provider choice in every run."
