@@ -73,15 +73,6 @@ LOG_STATS=()
 stop_tomcat() {
   local pid; pid=$(tomcat_pid)
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
-    # what this start wrote to catalina.out: lines, WARNING/SEVERE lines, the most frequent message kind
-    local out="$CATALINA/logs/catalina.out" n w top
-    if [[ -f "$out" ]]; then
-      n=$(tail -n +"$((LOG_FROM + 1))" "$out" | wc -l)
-      w=$(tail -n +"$((LOG_FROM + 1))" "$out" | grep -a -c ' WARNING \| SEVERE ' || true)
-      top=$(tail -n +"$((LOG_FROM + 1))" "$out" | awk '{ $1 = ""; $2 = ""; print }' | cut -c1-110 \
-        | sed 's/[0-9]\+/N/g' | sort | uniq -c | sort -rn | head -1 | sed 's/^ *//; s/|/\\|/g')
-      LOG_STATS+=("start $START_COUNT (pid $pid): $n lines in catalina.out, $w WARNING/SEVERE; most frequent: $top")
-    fi
     log "stopping Tomcat (pid $pid)"
     CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" \
       JAVA_OPTS="$EST_PROPS" "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
@@ -89,10 +80,21 @@ stop_tomcat() {
     if kill -0 "$pid" 2>/dev/null && grep -qa "$CATALINA" "/proc/$pid/cmdline" 2>/dev/null; then
       kill -9 "$pid" 2>/dev/null || true
     fi
+    log_stats "$pid" || true
   fi
   rm -f "$PIDFILE"
 }
-trap stop_tomcat EXIT
+log_stats() { # what this start wrote to catalina.out: lines, WARNING/SEVERE lines, the most frequent message kind
+  local out="$CATALINA/logs/catalina.out" n w top
+  [[ -f "$out" ]] || return 0
+  tail -n +"$((LOG_FROM + 1))" "$out" > "$WORK/catalina-start-$START_COUNT.out" || true
+  n=$(wc -l < "$WORK/catalina-start-$START_COUNT.out")
+  w=$(grep -a -c ' WARNING \| SEVERE ' "$WORK/catalina-start-$START_COUNT.out" || true)
+  top=$(awk '{ $1 = ""; $2 = ""; print }' "$WORK/catalina-start-$START_COUNT.out" | cut -c1-110 | sed 's/[0-9]\+/N/g' \
+    | sort | uniq -c | sort -rn | awk 'NR == 1 { sub(/^ */, ""); gsub(/\|/, "\\|"); print }' || true)
+  LOG_STATS+=("start $START_COUNT (pid $1): $n lines in catalina.out, $w WARNING/SEVERE; most frequent: ${top:-none}")
+}
+trap 'set +e; stop_tomcat' EXIT
 
 # $1 = native|java. Writes setenv.sh and the crypto.provider key, starts Tomcat, waits for /cacerts.
 START_COUNT=0
@@ -247,7 +249,7 @@ for w in "$ROOT/est-war/target/est4j.war" "$ROOT/est-war/target/est-war-0.1.0-SN
 done
 [[ -n "$WAR" ]] || die "no WAR in est-war/target (build first)"
 [[ -f "$TARGET/est-bench-0.1.0-SNAPSHOT.jar" ]] || die "no bench jar (build first)"
-ACCP_JAR=$(ls "$TARGET"/lib/AmazonCorrettoCryptoProvider-*-linux-x86_64.jar | head -1)
+ACCP_JAR=$(ls "$TARGET"/lib/AmazonCorrettoCryptoProvider-*-linux-x86_64.jar | sed -n 1p)
 
 # make sure no Tomcat of ours is left from an interrupted run
 if [[ -s "$PIDFILE" ]]; then stop_tomcat; fi
@@ -257,7 +259,7 @@ fi
 
 rm -rf "$CATALINA" "$EST_HOME_DIR" "$WORK"
 mkdir -p "$WORK" "$TARGET/dl"
-TOMCAT_VERSION=$(cd "$ROOT" && sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' pom.xml | head -1)
+TOMCAT_VERSION=$(cd "$ROOT" && sed -n 's:.*<tomcat.version>\(.*\)</tomcat.version>.*:\1:p' pom.xml | sed -n 1p)
 ZIP="$TARGET/dl/tomcat-$TOMCAT_VERSION.zip"
 if [[ ! -f "$ZIP" ]]; then
   log "fetching Tomcat $TOMCAT_VERSION zip"
@@ -301,7 +303,7 @@ log "machine busy without our load: $IDLE_BUSY cores"
 if awk -v o="$IDLE_BUSY" 'BEGIN { exit !(o > 0.25) }'; then
   log "WARNING: other processes keep $IDLE_BUSY cores busy: figures will be disturbed"
   WARNINGS+=("before the run, other processes kept $IDLE_BUSY cores busy")
-  ps -eo pid,pcpu,etime,args --sort=-pcpu | head -5 | cut -c1-160 >&2
+  ps -eo pid,pcpu,etime,args --sort=-pcpu | sed -n 1,5p | cut -c1-160 >&2
 fi
 
 # ---------------------------------------------------------------- 1. JMH
@@ -321,7 +323,7 @@ if [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
   if awk -v o="$JMH_OTHER" 'BEGIN { exit !(o > 0.25) }'; then WARNINGS+=("JMH: other processes used $JMH_OTHER cores during the measurement"); fi
 fi
 jmh_rate() { # benchmark provider
-  sed -n "s/^jmh benchmark=$1 provider=$2 .* ops_s=\([0-9.]*\).*/\1/p" <<< "$JMH_LINES" | head -1
+  sed -n "s/^jmh benchmark=$1 provider=$2 .* ops_s=\([0-9.]*\).*/\1/p" <<< "$JMH_LINES" | sed -n 1p
 }
 
 # ---------------------------------------------------------------- 2. native, container-wide ACCP
@@ -368,7 +370,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
 {
   echo "# est4j bench $STAMP"
   echo
-  echo "$(uname -srm), $(nproc) cores, $("$JAVA" -version 2>&1 | head -1), git $(cd "$ROOT" && git rev-parse --short HEAD)"
+  echo "$(uname -srm), $(nproc) cores, $("$JAVA" -version 2>&1 | sed -n 1p), git $(cd "$ROOT" && git rev-parse --short HEAD)"
   echo "BENCH_SECONDS=$SECONDS_MEASURED BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS BENCH_PRIOR=$PRIOR; load generator on the same 2 cores; loopback"
   echo
   echo "Idle check before the run: $IDLE_BUSY cores busy without our load."
