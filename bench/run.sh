@@ -21,7 +21,7 @@
 # Environment:
 #   BENCH_SECONDS      measured seconds per scenario (default 30, at most 60)
 #   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 5)
-#   BENCH_START_WARMUP unmeasured enroll P-256 load after each Tomcat start, for the JIT (default 20 seconds)
+#   BENCH_START_WARMUP unmeasured enroll P-256 load after each Tomcat start, for the JIT (default 60 seconds: C2 needs about that long)
 #   BENCH_CONNECTIONS  concurrent connections of wrk / ReenrollLoad (default 16)
 #   BENCH_PRIOR        prior issuances for scenario 4 (default 1000000)
 #   BENCH_SKIP_PRIOR=1 skip scenario 4
@@ -40,7 +40,7 @@ SECONDS_MEASURED=${BENCH_SECONDS:-30}
 if (( SECONDS_MEASURED > 60 )); then SECONDS_MEASURED=60; fi
 if (( SECONDS_MEASURED < 1 )); then SECONDS_MEASURED=1; fi
 WARMUP=${BENCH_WARMUP:-5}
-START_WARMUP=${BENCH_START_WARMUP:-20}
+START_WARMUP=${BENCH_START_WARMUP:-60}
 CONNS=${BENCH_CONNECTIONS:-16}
 PRIOR=${BENCH_PRIOR:-1000000}
 JMH_SECONDS=${BENCH_JMH_SECONDS:-5}
