@@ -12,6 +12,8 @@
 #      enroll P-256 keep-alive | enroll P-256 new TLS connection per request (Connection: close) |
 #      /simplereenroll with a TLS client certificate (Java driver ReenrollLoad) | /cacerts GET |
 #      enroll RSA-2048 CSR (P-256 CA) | enroll P-256 CSR against the RSA-3072 CA (label rsa3072)
+#   2b. native TLS as well: Tomcat on JDK 25 (BENCH_JDK25) with its OpenSSL connector (FFM, server-openssl.xml) and
+#      ACCP container-wide: enroll P-256 keep-alive | enroll with a new TLS connection per request | /cacerts
 #   3. pure Java: Tomcat without ACCP, crypto.provider = bouncycastle: enroll P-256 keep-alive
 #   4. BENCH_PRIOR prior issuances loaded into CA "default" (server stopped), native again: enroll P-256 keep-alive,
 #      with the ratio to the figure of scenario 2 (empty store)
@@ -74,7 +76,7 @@ stop_tomcat() {
   local pid; pid=$(tomcat_pid)
   if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then
     log "stopping Tomcat (pid $pid)"
-    CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" \
+    CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" JAVA_HOME="${TOMCAT_JAVA_HOME:-}" \
       JAVA_OPTS="$EST_PROPS" "$CATALINA/bin/catalina.sh" stop 20 -force >/dev/null 2>&1 || true
     # catalina.sh -force kills by the PID file; make sure our process is gone
     if kill -0 "$pid" 2>/dev/null && grep -qa "$CATALINA" "/proc/$pid/cmdline" 2>/dev/null; then
@@ -96,22 +98,34 @@ log_stats() { # what this start wrote to catalina.out: lines, WARNING/SEVERE lin
 }
 trap 'set +e; stop_tomcat' EXIT
 
-# $1 = native|java. Writes setenv.sh and the crypto.provider key, starts Tomcat, waits for /cacerts.
+# $1 = native|java|openssl. Writes setenv.sh, server.xml and the crypto.provider key, starts Tomcat, waits for /cacerts.
+#   native:  JDK 17 (JAVA), JSSE connector (server.xml), ACCP container-wide
+#   java:    JDK 17, JSSE connector, no ACCP, crypto.provider = bouncycastle
+#   openssl: JDK 25 (JDK25), Tomcat's OpenSSL connector through FFM (server-openssl.xml), ACCP container-wide
 START_COUNT=0
 PROVIDER_LINES=()
 start_tomcat() {
   local mode=$1
+  TOMCAT_JAVA_HOME=$JAVA_HOME_DIR
+  cp "$ROOT/est-war/src/main/tomcat/server.xml" "$CATALINA/conf/server.xml"
   if [[ "$mode" == native ]]; then
     cat > "$CATALINA/bin/setenv.sh" <<EOF
 CLASSPATH="$ACCP_JAR"
 CATALINA_OPTS="\$CATALINA_OPTS -Djava.security.properties=$TARGET/java.security.accp"
+EOF
+  elif [[ "$mode" == openssl ]]; then
+    TOMCAT_JAVA_HOME=$JDK25
+    cp "$ROOT/est-war/src/main/tomcat/server-openssl.xml" "$CATALINA/conf/server.xml"
+    cat > "$CATALINA/bin/setenv.sh" <<EOF
+CLASSPATH="$ACCP_JAR"
+CATALINA_OPTS="\$CATALINA_OPTS --enable-native-access=ALL-UNNAMED -Djava.security.properties=$TARGET/java.security.accp25"
 EOF
   else
     rm -f "$CATALINA/bin/setenv.sh"
   fi
   if [[ "$HAS_CRYPTO_PROVIDER_KEY" == 1 ]]; then
     sed -i '/^crypto\.provider[[:space:]]*=/d' "$EST_HOME_DIR/est4j.properties"
-    if [[ "$mode" == native ]]; then
+    if [[ "$mode" != java ]]; then
       echo "crypto.provider = auto" >> "$EST_HOME_DIR/est4j.properties"
     else
       echo "crypto.provider = bouncycastle" >> "$EST_HOME_DIR/est4j.properties"
@@ -123,7 +137,7 @@ EOF
   LOG_FROM=$out_lines
   log "starting Tomcat ($mode)"
   CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" EST_HOME="$EST_HOME_DIR" \
-    JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g" "$CATALINA/bin/catalina.sh" start >/dev/null
+    JAVA_HOME="$TOMCAT_JAVA_HOME" JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g" "$CATALINA/bin/catalina.sh" start >/dev/null
   local i
   for i in $(seq 1 120); do
     if [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/cacerts" || true)" == 200 ]]; then break; fi
@@ -139,7 +153,7 @@ EOF
   grep -q -i 'amazonCorretto' "/proc/$pid/maps" 2>/dev/null && accp_loaded=yes
   PROVIDER_LINES+=("start $START_COUNT ($mode, pid $pid, ACCP native library mapped in Tomcat: $accp_loaded): $line")
   log "Tomcat up (pid $pid); ACCP native library mapped: $accp_loaded; $line"
-  if [[ "$mode" == native && "$accp_loaded" != yes ]]; then
+  if [[ "$mode" != java && "$accp_loaded" != yes ]]; then
     # ACCP loads its library when the provider is first used (TLS handshake): one more request, then look again
     curl -sk -o /dev/null "$URL/cacerts" || true
     grep -q -i 'amazonCorretto' "/proc/$pid/maps" 2>/dev/null && accp_loaded=yes
@@ -278,6 +292,19 @@ JAVA_HOME_DIR=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v "$J
   grep -E '^security\.provider\.[0-9]+=' "$JAVA_HOME_DIR/conf/security/java.security" \
     | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
 } > "$TARGET/java.security.accp"
+# the same for the JDK 25 that runs Tomcat's OpenSSL connector (FFM needs JDK 22+)
+JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
+if [[ -x "$JDK25/bin/java" ]]; then
+  {
+    echo "security.provider.1=com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider"
+    grep -E '^security\.provider\.[0-9]+=' "$JDK25/conf/security/java.security" \
+      | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
+  } > "$TARGET/java.security.accp25"
+else
+  log "WARNING: no JDK 25 at $JDK25 (BENCH_JDK25): the OpenSSL-connector scenarios are skipped"
+  WARNINGS+=("no JDK 25 at $JDK25: OpenSSL-connector scenarios skipped")
+fi
+TOMCAT_JAVA_HOME=$JAVA_HOME_DIR
 
 # est4j.properties: does this server know crypto.provider yet?
 HAS_CRYPTO_PROVIDER_KEY=0
@@ -348,6 +375,16 @@ run_wrk "cacerts GET, keep-alive, native" "no auth" /.well-known/est/cacerts BEN
 run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
 run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" /.well-known/est/rsa3072/simpleenroll BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 stop_tomcat
+
+# ---------------------------------------------------------------- 2b. native TLS too: OpenSSL connector (JDK 25), ACCP
+if [[ -x "$JDK25/bin/java" ]]; then
+  start_tomcat openssl
+  run_wrk "enroll P-256, keep-alive, native + OpenSSL connector (JDK 25)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  run_wrk "enroll P-256, new TLS connection per request, native + OpenSSL connector (JDK 25)" "HTTP Basic, Connection: close" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  run_wrk "cacerts GET, keep-alive, native + OpenSSL connector (JDK 25)" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
+  stop_tomcat
+fi
 
 # ---------------------------------------------------------------- 3. pure Java
 start_tomcat java
