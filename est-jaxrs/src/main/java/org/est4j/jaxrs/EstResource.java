@@ -43,6 +43,11 @@ public class EstResource {
         handler = new EnrollmentHandler(ca, config);
     }
 
+    /** For {@link CaCertificatesFilter}, which serves {@code /cacerts} with the same handler. */
+    EnrollmentHandler handler() {
+        return handler;
+    }
+
     @GET
     @Path("cacerts")
     public Response caCertificates(@Context HttpServletRequest request) throws CaException {
