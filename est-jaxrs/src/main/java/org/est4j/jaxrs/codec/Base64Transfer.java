@@ -32,16 +32,32 @@ public final class Base64Transfer {
             // long-form length can never be base64 text, so there is no ambiguity.
             return body;
         }
+        // One pass over the bytes, line by line (CR, LF or CRLF): each line trimmed of white space, PEM
+        // armour lines dropped, spaces and tabs inside a line dropped. (A regular-expression split here was
+        // a fifth of an enrollment's Java CPU.)
         StringBuilder text = new StringBuilder(body.length);
-        for (String line : new String(body, StandardCharsets.US_ASCII).split("\r?\n|\r")) {
-            String trimmed = line.strip();
-            if (trimmed.startsWith("-----")) {
+        int lineStart = 0;
+        for (int i = 0; i <= body.length; i++) {
+            if (i < body.length && body[i] != '\n' && body[i] != '\r') {
+                continue;
+            }
+            int from = lineStart;
+            int to = i;
+            lineStart = i + 1;
+            while (from < to && isWhitespace(body[from])) {
+                from++;
+            }
+            while (to > from && isWhitespace(body[to - 1])) {
+                to--;
+            }
+            if (to - from >= 5 && body[from] == '-' && body[from + 1] == '-' && body[from + 2] == '-' && body[from + 3] == '-'
+                    && body[from + 4] == '-') {
                 continue; // PEM armour
             }
-            for (int i = 0; i < trimmed.length(); i++) {
-                char c = trimmed.charAt(i);
+            for (int j = from; j < to; j++) {
+                byte c = body[j];
                 if (c != ' ' && c != '\t') {
-                    text.append(c);
+                    text.append(c < 0 ? '\uFFFD' : (char) c); // a non-ASCII octet is never base64
                 }
             }
         }
@@ -56,6 +72,11 @@ public final class Base64Transfer {
         } catch (RuntimeException e) {
             throw EstProtocolException.badRequest("the request body is not valid base64");
         }
+    }
+
+    /** The ASCII octets {@link String#strip} removes: tab, LF, VT, FF, CR, the separators 0x1C-0x1F and space. */
+    private static boolean isWhitespace(byte c) {
+        return c == ' ' || c >= 0x09 && c <= 0x0D || c >= 0x1C && c <= 0x1F;
     }
 
     /** Encodes DER as base64 in 64-column lines, each ending in LF. */

@@ -58,6 +58,20 @@ class Base64TransferTest {
     }
 
     @Test
+    void decodesOldMacLineEndsAndIndentedArmour() {
+        String pem = "  -----BEGIN CERTIFICATE REQUEST-----\r" + FLAT.substring(0, 40) + "\r\r" + FLAT.substring(40)
+                + " \r\t-----END CERTIFICATE REQUEST-----\f";
+        assertArrayEquals(DER, Base64Transfer.decode(ascii(pem)));
+    }
+
+    @Test
+    void refusesANonAsciiOctetInsideTheText() {
+        byte[] body = ascii(FLAT);
+        body[10] = (byte) 0xC3;
+        assertEquals(400, assertThrows(EstProtocolException.class, () -> Base64Transfer.decode(body)).status());
+    }
+
+    @Test
     void acceptsRawDer() {
         assertArrayEquals(DER, Base64Transfer.decode(DER));
     }
