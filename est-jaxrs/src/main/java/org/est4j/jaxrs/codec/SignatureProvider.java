@@ -136,9 +136,9 @@ public final class SignatureProvider {
         Provider p = current;
         if (p != BouncyCastle.PROVIDER) {
             try {
-                Signature.getInstance(algorithm, p);
+                // build() looks the algorithm up and initialises it with the key: it fails here if the provider cannot
                 return new JcaContentSignerBuilder(algorithm).setProvider(p).build(key);
-            } catch (GeneralSecurityException | OperatorCreationException | RuntimeException e) {
+            } catch (OperatorCreationException | RuntimeException e) {
                 // the provider lacks this algorithm or key type: BouncyCastle has it
             }
         }
