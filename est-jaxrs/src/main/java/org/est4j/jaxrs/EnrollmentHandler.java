@@ -182,7 +182,7 @@ public final class EnrollmentHandler {
             throw new EstProtocolException(415, "the request must be a CMC message with Content-Type "
                     + EstMediaTypes.CMC_REQUEST + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
         }
-        AuthenticatedClient client = authenticator.authenticate(http, false, policies.of(label).httpAuth());
+        AuthenticatedClient client = authenticator.authenticate(http, policies.of(label), false);
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
         return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CMC_RESPONSE, "PKCS7", response);
     }
@@ -194,8 +194,7 @@ public final class EnrollmentHandler {
             throw new EstProtocolException(415, "the request must be a PKCS#10 request with Content-Type "
                     + EstMediaTypes.PKCS10 + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
         }
-        return authenticator.authenticate(http, policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE,
-                policy.httpAuth());
+        return authenticator.authenticate(http, policy, true);
     }
 
     private void enforceCsrAttributes(Optional<String> label, LabelPolicy policy, AuthenticatedClient client, DecodedCsr csr)

@@ -20,8 +20,13 @@ import org.est4j.spi.UnverifiedIdentity;
  * est4j's own path validation (a registration authority's included), by HTTP Basic or Digest, by a
  * one-time password, or by a certificate and a password together.
  *
- * <p>Fail closed: wrong HTTP credentials refuse the request even when a valid certificate is also
- * present, and a certificate that does not validate never counts, whatever the container decided.
+ * <p>Fail closed: a wrong password of a user this server knows refuses the request even when a valid
+ * certificate is also present, and a certificate that does not validate never counts, whatever the
+ * container decided. One exception keeps widely deployed clients working: some always send
+ * {@code Authorization: Basic} (libest-based firmware sends {@code None:None} when no user was set), so
+ * an HTTP user name this server does not know is ignored, logged and counted by the failure throttle,
+ * when a valid TLS client certificate authenticates the client, unless the path's
+ * {@link LabelPolicy#requireTlsAndHttp()} asks for both (RFC 7030 section 3.2.3).
  */
 public final class EstAuthenticator {
 
@@ -66,12 +71,14 @@ public final class EstAuthenticator {
      *                              proves the client's identity
      */
     public AuthenticatedClient authenticate(HttpRequestInfo request) {
-        return authenticate(request, false, List.of(LabelPolicy.HttpAuthScheme.BASIC));
+        return authenticate(request, LabelPolicy.DEFAULTS, false);
     }
 
     /**
-     * Authenticates the client of an enrollment request with the HTTP schemes {@code schemes} (the 401
-     * offers them in this order). With {@code queueIncomplete}, a client whose authentication is
+     * Authenticates the client of an enrollment request as the path's {@code policy} says: the HTTP schemes
+     * of {@link LabelPolicy#httpAuth()} (the 401 offers them in this order), and whether a certificate and
+     * an HTTP credential are both required. With {@code mayQueue} and a policy that queues incomplete
+     * authentication, a client whose authentication is
      * incomplete (RFC 7030 section 3.7) is returned as {@link AuthenticatedClient#unverified unverified}
      * instead of refused: it presented a TLS certificate that does not validate, or an HTTP user name this
      * server does not know, and nothing that does authenticate it. A wrong password of a known user and a
@@ -80,7 +87,9 @@ public final class EstAuthenticator {
      * @throws EstProtocolException 401 with the challenges when no credential proves the client's identity
      *                              (and it is not queued); 429 while repeated failures are being slowed down
      */
-    public AuthenticatedClient authenticate(HttpRequestInfo request, boolean queueIncomplete, List<LabelPolicy.HttpAuthScheme> schemes) {
+    public AuthenticatedClient authenticate(HttpRequestInfo request, LabelPolicy policy, boolean mayQueue) {
+        List<LabelPolicy.HttpAuthScheme> schemes = policy.httpAuth();
+        boolean queueIncomplete = mayQueue && policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE;
         Set<AuthenticationMethod> methods = EnumSet.noneOf(AuthenticationMethod.class);
         ClientCertificateValidator.Result tls = null;
         if (!request.tlsChain().isEmpty()) {
@@ -111,6 +120,15 @@ public final class EstAuthenticator {
                 throw unauthorized("the Authorization header is not well-formed HTTP Basic (RFC 7617)", schemes);
             }
             try {
+                if (methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE) && !policy.requireTlsAndHttp()
+                        && isUnknownUser(c.username())) {
+                    // Not even checked: a password of a user that does not exist proves nothing, and refusing
+                    // it would lock out clients that always send some Basic header. Still a failed credential.
+                    throttle.failed(c.username(), request.remoteAddress());
+                    LOG.log(Level.INFO, "HTTP Basic user ''{0}'' from {1} is unknown: ignored, the TLS client certificate authenticates",
+                            c.username(), request.remoteAddress());
+                    return authenticated(tls, Optional.empty(), methods, request, policy, schemes);
+                }
                 checkThrottle(c.username(), request);
                 if (c.username().isEmpty()) {
                     // RFC 7030 section 3.2.3: the empty user name carries a one-time password
@@ -175,8 +193,34 @@ public final class EstAuthenticator {
             }
             throw unauthorized("the TLS client certificate is not accepted: " + tls.failure(), schemes);
         }
+        return authenticated(tls, username, methods, request, policy, schemes);
+    }
+
+    /** The authenticated client, once the path's demand for a certificate and an HTTP credential together is met. */
+    private AuthenticatedClient authenticated(ClientCertificateValidator.Result tls, Optional<String> username,
+                                              Set<AuthenticationMethod> methods, HttpRequestInfo request, LabelPolicy policy,
+                                              List<LabelPolicy.HttpAuthScheme> schemes) {
+        if (policy.requireTlsAndHttp()) {
+            boolean certificate = methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
+            boolean http = methods.stream().anyMatch(m -> m != AuthenticationMethod.TLS_CLIENT_CERTIFICATE
+                    && m != AuthenticationMethod.REGISTRATION_AUTHORITY);
+            if (!http) {
+                throw unauthorized("HTTP authentication is required here in addition to the TLS client certificate", schemes);
+            }
+            if (!certificate) {
+                throw unauthorized("a TLS client certificate is required here in addition to HTTP authentication", schemes);
+            }
+        }
         return new AuthenticatedClient(tls != null && tls.valid() ? tls.chain() : List.of(), username, methods,
                 request.remoteAddress());
+    }
+
+    /**
+     * A non-empty user name that est4j's own store does not hold. With a container realm est4j cannot tell,
+     * so no name counts as unknown there (a failed login stays a 401).
+     */
+    private boolean isUnknownUser(String username) {
+        return !username.isEmpty() && containerRealm.isEmpty() && !credentials.knows(username);
     }
 
     /** The password, checked by est4j's store or, in container-realm mode, by the container's realm. */

@@ -21,11 +21,14 @@ import org.est4j.spi.KeyGenerationSpec;
  *                             attests the possession (draft-02 section 3.5 "attested"); the CSR signature is still checked
  * @param httpAuth             the HTTP authentication schemes offered in the 401 challenge, in order of preference
  * @param authorization        which clients may enroll here, for which subjects (403 otherwise)
+ * @param requireTlsAndHttp    whether a client must prove itself both by a TLS client certificate and by HTTP
+ *                             authentication (RFC 7030 section 3.2.3 lets a server ask for both); off by default, where
+ *                             either suffices and an HTTP user name unknown to est4j beside a valid certificate is ignored
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
                           IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
                           ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth,
-                          ClientAuthorization authorization) {
+                          ClientAuthorization authorization, boolean requireTlsAndHttp) {
 
     /** HTTP authentication schemes (RFC 7030 section 3.2.3). */
     public enum HttpAuthScheme {
@@ -52,7 +55,7 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC), ClientAuthorization.ANYONE);
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC), ClientAuthorization.ANYONE, false);
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");
@@ -67,34 +70,39 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public LabelPolicy withServerKeyGen(KeyGenerationSpec spec) {
-        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth, authorization);
+        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
     }
 
     public LabelPolicy withResponses(ResponseDialect dialect) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, dialect, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, authorization);
+                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
     }
 
     public LabelPolicy withIncompleteAuth(IncompleteAuthentication mode) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, mode, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, authorization);
+                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
     }
 
     public LabelPolicy withEnforcedCsrAttributes() {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth, authorization);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
     }
 
     public LabelPolicy withChannelBinding(ChannelBindingCheck.Mode mode, boolean raExempt) {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth, authorization);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth, authorization, requireTlsAndHttp);
     }
 
     public LabelPolicy withAuthorization(ClientAuthorization rules) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, rules);
+                raAttestsPossession, httpAuth, rules, requireTlsAndHttp);
     }
 
     public LabelPolicy withHttpAuth(List<HttpAuthScheme> schemes) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, schemes, authorization);
+                raAttestsPossession, schemes, authorization, requireTlsAndHttp);
+    }
+
+    public LabelPolicy withTlsAndHttpRequired() {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, httpAuth, authorization, true);
     }
 }
