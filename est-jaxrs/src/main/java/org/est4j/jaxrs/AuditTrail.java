@@ -27,7 +27,7 @@ final class AuditTrail {
     static void issued(String operation, X509Certificate certificate, AuthenticatedClient client) {
         if (LOG.isLoggable(Level.INFO)) {
             LOG.logp(Level.INFO, SOURCE, operation, operation + ": issued serial " + certificate.getSerialNumber().toString(16)
-                    + " to " + certificate.getSubjectX500Principal().getName() + " for client " + client.remoteAddress()
+                    + " to " + ClientText.quote(certificate.getSubjectX500Principal().getName()) + " for client " + client.remoteAddress()
                     + " " + client.methods());
         }
     }

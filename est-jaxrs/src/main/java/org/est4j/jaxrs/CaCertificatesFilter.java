@@ -50,10 +50,7 @@ public class CaCertificatesFilter extends GenericFilter {
             chain.doFilter(req, res);
             return;
         }
-        HttpServletResponse response = (HttpServletResponse) res;
-        response.setStatus(reply.status());
-        reply.headers().forEach(response::setHeader);
-        response.getOutputStream().write(reply.body());
+        reply.writeTo((HttpServletResponse) res);
     }
 
     /** The label of a {@code cacerts} request (empty without one), or null for any other path. */

@@ -179,8 +179,7 @@ public final class EnrollmentHandler {
         }
         BoundedBody.checkDeclaredLength(http.contentLength(), maxRequestBytes);
         if (!EstMediaTypes.isPkcs7(http.contentType())) {
-            throw new EstProtocolException(415, "the request must be a CMC message with Content-Type "
-                    + EstMediaTypes.CMC_REQUEST + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
+            throw unsupportedMediaType("a CMC message", EstMediaTypes.CMC_REQUEST, http);
         }
         AuthenticatedClient client = authenticator.authenticate(http, policies.of(label), false);
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
@@ -191,10 +190,15 @@ public final class EnrollmentHandler {
     private AuthenticatedClient admit(HttpRequestInfo http, LabelPolicy policy) {
         BoundedBody.checkDeclaredLength(http.contentLength(), maxRequestBytes);
         if (!EstMediaTypes.isPkcs10(http.contentType())) {
-            throw new EstProtocolException(415, "the request must be a PKCS#10 request with Content-Type "
-                    + EstMediaTypes.PKCS10 + " (received " + (http.contentType() == null ? "none" : "'" + http.contentType() + "'") + ")");
+            throw unsupportedMediaType("a PKCS#10 request", EstMediaTypes.PKCS10, http);
         }
         return authenticator.authenticate(http, policy, true);
+    }
+
+    /** 415, quoting at most a short prefix of what the client sent. */
+    private static EstProtocolException unsupportedMediaType(String what, String expected, HttpRequestInfo http) {
+        String received = http.contentType() == null ? "none" : "'" + ClientText.quote(http.contentType(), ClientText.REPLY_LIMIT) + "'";
+        return new EstProtocolException(415, "the request must be " + what + " with Content-Type " + expected + " (received " + received + ")");
     }
 
     private void enforceCsrAttributes(Optional<String> label, LabelPolicy policy, AuthenticatedClient client, DecodedCsr csr)

@@ -30,7 +30,7 @@ public final class ErrorReplies {
 
     public static EstReply of(Throwable failure) {
         if (failure instanceof EstProtocolException e) {
-            return e.emptyBody() ? EstReply.empty(e.status(), e.headers()) : EstReply.text(e.status(), e.getMessage(), e.headers());
+            return e.emptyBody() ? EstReply.challenge(e.status(), e.headers()) : EstReply.text(e.status(), e.getMessage(), e.headers());
         }
         if (failure instanceof CaException e) {
             return fromCa(e);
@@ -38,9 +38,7 @@ public final class ErrorReplies {
         if (failure instanceof WebApplicationException e) {
             return fromJaxrs(e);
         }
-        String id = requestId();
-        LOG.log(Level.ERROR, "request " + id + " failed unexpectedly", failure);
-        return EstReply.text(500, "internal server error (request id " + id + ")", Map.of());
+        return unexpected(failure);
     }
 
     private static EstReply fromCa(CaException e) {
@@ -63,9 +61,9 @@ public final class ErrorReplies {
             return EstReply.text(500, "the CA could not process the request (request id " + id + ")", Map.of());
         }
         if (e.getCause() != null) {
-            LOG.log(Level.INFO, "CA refused the request with " + status + ": " + e.getMessage(), e.getCause());
+            LOG.log(Level.INFO, "CA refused the request with " + status + ": " + ClientText.quote(e.getMessage()), e.getCause());
         }
-        return EstReply.text(status, oneLine(e.getMessage()), headers);
+        return EstReply.text(status, e.getMessage() == null ? "refused by the CA" : e.getMessage(), headers);
     }
 
     /** Errors the JAX-RS runtime raises itself while matching the request (404, 405, 406, 415...). */
@@ -76,23 +74,40 @@ public final class ErrorReplies {
         if (allow != null) {
             headers.put("Allow", allow);
         }
-        String reason = switch (status) {
-            case 404 -> "no such EST resource";
-            case 405 -> "method not allowed for this EST resource" + (allow != null ? " (allowed: " + allow + ")" : "");
-            case 406 -> "the Accept header excludes every media type this resource produces";
-            case 415 -> "unsupported request media type";
-            default -> e.getResponse().getStatusInfo().getReasonPhrase();
-        };
         if (status >= 500) {
             String id = requestId();
             LOG.log(Level.ERROR, "request " + id + " failed in the JAX-RS runtime", e);
-            reason = "internal server error (request id " + id + ")";
+            return EstReply.text(status, "internal server error (request id " + id + ")", headers);
         }
+        return forStatus(status, headers);
+    }
+
+    /**
+     * est4j's line for a bare status that the JAX-RS runtime or the container chose without a reason of
+     * est4j's (no matching resource, a method not allowed, a request the container refused).
+     */
+    public static EstReply forStatus(int status, Map<String, String> headers) {
+        String allow = headers.get("Allow");
+        String reason = switch (status) {
+            case 400 -> "bad request";
+            case 404 -> "no such EST resource";
+            case 405 -> "method not allowed for this EST resource" + (allow != null ? " (allowed: " + allow + ")" : "");
+            case 406 -> "the Accept header excludes every media type this resource produces";
+            case 413 -> "the request is too large";
+            case 415 -> "unsupported request media type";
+            default -> {
+                jakarta.ws.rs.core.Response.Status known = jakarta.ws.rs.core.Response.Status.fromStatusCode(status);
+                yield known == null ? "error" : known.getReasonPhrase().toLowerCase(java.util.Locale.ROOT);
+            }
+        };
         return EstReply.text(status, reason, headers);
     }
 
-    private static String oneLine(String message) {
-        return message == null ? "refused by the CA" : message.replaceAll("[\\r\\n]+", " ");
+    /** A failure no part of est4j anticipated: logged under a request id, which alone goes to the client. */
+    public static EstReply unexpected(Throwable failure) {
+        String id = requestId();
+        LOG.log(Level.ERROR, "request " + id + " failed unexpectedly", failure);
+        return EstReply.text(500, "internal server error (request id " + id + ")", Map.of());
     }
 
     private static String requestId() {

@@ -23,6 +23,6 @@ public class EstApplication extends Application {
                 // No WADL: it would publish an extra resource (application.wadl) under /.well-known/est.
                 "jersey.config.server.wadl.disableWadl", true,
                 // Error statuses keep our plain-text bodies instead of the container's HTML error page.
-                "jersey.config.servlet.response.setStatusOverSendError", true);
+                "jersey.config.server.response.setStatusOverSendError", true);
     }
 }

@@ -30,10 +30,11 @@ public final class EstProtocolException extends RuntimeException {
     }
 
     /**
-     * The first leg of HTTP authentication: 401 with the challenge and an empty body. It is not an
-     * error but an invitation to send credentials, and BouncyCastle's EST client (1.87) fails on
-     * this 401 when it carries a body, because it closes the response without reading it. 401s
-     * that refuse credentials the client did send keep their one-line reason.
+     * The first leg of HTTP authentication: 401 with the challenge and an empty {@code text/plain} body. It
+     * is not an error but an invitation to send credentials, and BouncyCastle's EST client (1.87) fails on
+     * this 401 when it carries a body, because it closes the response without reading it (shown by the
+     * integration test {@code ChallengeBodyTest}). 401s that refuse credentials the client did send keep their
+     * one-line reason.
      */
     public static EstProtocolException challenge(String reason, Map<String, String> challengeHeaders) {
         return new EstProtocolException(401, reason, challengeHeaders, true);

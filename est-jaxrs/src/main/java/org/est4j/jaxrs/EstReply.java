@@ -56,6 +56,17 @@ public record EstReply(int status, Map<String, String> headers, byte[] body) {
         return new EstReply(200, headers, body);
     }
 
+    /**
+     * The challenge of HTTP authentication's first leg: 401, the challenges, and an empty
+     * {@code text/plain} body (see {@link EstProtocolException#challenge} for why it is empty).
+     */
+    public static EstReply challenge(int status, Map<String, String> challengeHeaders) {
+        Map<String, String> headers = new LinkedHashMap<>(challengeHeaders);
+        headers.put("Content-Type", EstMediaTypes.TEXT_PLAIN_UTF8);
+        headers.put("Content-Length", "0");
+        return new EstReply(status, headers, new byte[0]);
+    }
+
     /** No body at all, {@code Content-Length: 0}. */
     public static EstReply empty(int status, Map<String, String> extraHeaders) {
         Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
@@ -63,12 +74,54 @@ public record EstReply(int status, Map<String, String> headers, byte[] body) {
         return new EstReply(status, headers, new byte[0]);
     }
 
-    /** A one-line plain-text body: {@code "<status> <reason>\n"}. */
+    /** The longest reason an error line carries; reasons quote client text only through {@link ClientText}. */
+    static final int MAX_REASON_CHARS = 512;
+
+    /**
+     * A one-line plain-text body: {@code "<status> <reason>\n"}. Whatever the reason holds, the body stays one
+     * line of bounded length: a line break or control character left in it becomes a space.
+     */
     public static EstReply text(int status, String reason, Map<String, String> extraHeaders) {
-        byte[] body = (status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] body = (status + " " + oneLine(reason) + "\n").getBytes(StandardCharsets.UTF_8);
         Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
         headers.put("Content-Type", EstMediaTypes.TEXT_PLAIN_UTF8);
         headers.put("Content-Length", Integer.toString(body.length));
         return new EstReply(status, headers, body);
+    }
+
+    /**
+     * Sends this reply through a servlet response (the filters in front of JAX-RS); a header value with
+     * line breaks is several fields of that name, as {@link EstResource#toResponse} sends it.
+     */
+    public void writeTo(jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+        response.setStatus(status);
+        headers.forEach((name, value) -> {
+            String[] fields = value.split("\n");
+            response.setHeader(name, fields[0]);
+            for (int i = 1; i < fields.length; i++) {
+                response.addHeader(name, fields[i]);
+            }
+        });
+        if (body.length > 0) {
+            response.getOutputStream().write(body);
+        }
+    }
+
+    private static String oneLine(String reason) {
+        String r = reason == null || reason.isBlank() ? "refused" : reason;
+        if (r.length() > MAX_REASON_CHARS) {
+            r = r.substring(0, MAX_REASON_CHARS) + "...";
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < r.length(); i++) {
+            char c = r.charAt(i);
+            if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
+                if (out == null) {
+                    out = new StringBuilder(r);
+                }
+                out.setCharAt(i, ' ');
+            }
+        }
+        return out == null ? r : out.toString();
     }
 }

@@ -49,7 +49,7 @@ public final class Admin {
                         out.println(e.id() + "  " + e.state());
                         for (Map.Entry<String, String> d : e.details().entrySet()) {
                             if (!d.getKey().equals("csr")) {
-                                out.println("    " + d.getKey() + ": " + d.getValue());
+                                out.println("    " + d.getKey() + ": " + org.est4j.jaxrs.ClientText.quote(d.getValue()));
                             }
                         }
                     }

@@ -12,7 +12,6 @@ import org.bouncycastle.est.EnrollmentResponse;
 import org.bouncycastle.est.HttpAuth;
 import org.bouncycastle.est.jcajce.JcaJceUtils;
 import org.bouncycastle.est.jcajce.JsseESTServiceBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
@@ -26,9 +25,7 @@ class ContainerRealmTest extends OwnConfigurationScenarios {
 
 
     static {
-        if (java.security.Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-            java.security.Security.addProvider(new BouncyCastleProvider());
-        }
+        Pki.registerBouncyCastle();
     }
 
     @Deployment(testable = false)

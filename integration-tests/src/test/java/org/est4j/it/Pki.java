@@ -61,6 +61,13 @@ final class Pki {
     private Pki() {
     }
 
+    /** BouncyCastle's EST client converts and validates certificates with the "BC" provider: the test JVM needs it. */
+    static void registerBouncyCastle() {
+        if (java.security.Security.getProvider("BC") == null) {
+            java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        }
+    }
+
     static X509Certificate readCertificate(Path pem) throws IOException, GeneralSecurityException {
         try (InputStream in = Files.newInputStream(pem)) {
             return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);

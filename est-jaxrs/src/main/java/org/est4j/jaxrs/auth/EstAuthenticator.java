@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import org.est4j.jaxrs.ClientText;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.HttpRequestInfo;
 import org.est4j.jaxrs.policy.LabelPolicy;
@@ -126,7 +127,7 @@ public final class EstAuthenticator {
                     // it would lock out clients that always send some Basic header. Still a failed credential.
                     throttle.failed(c.username(), request.remoteAddress());
                     LOG.log(Level.INFO, "HTTP Basic user ''{0}'' from {1} is unknown: ignored, the TLS client certificate authenticates",
-                            c.username(), request.remoteAddress());
+                            ClientText.quote(c.username()), request.remoteAddress());
                     return authenticated(tls, Optional.empty(), methods, request, policy, schemes);
                 }
                 checkThrottle(c.username(), request);
@@ -141,7 +142,7 @@ public final class EstAuthenticator {
                 } else if (!verify(c, request)) {
                     throttle.failed(c.username(), request.remoteAddress());
                     LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
-                            c.username(), request.remoteAddress());
+                            ClientText.quote(c.username()), request.remoteAddress());
                     if (!queueIncomplete || methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE)
                             || containerRealm.isPresent() || credentials.knows(c.username())) {
                         throw unauthorized("wrong user name or password", schemes);
@@ -168,7 +169,7 @@ public final class EstAuthenticator {
             }
             if (!outcome.authenticated()) {
                 throttle.failed(claimed, request.remoteAddress());
-                LOG.log(Level.WARNING, "HTTP Digest authentication failed for user ''{0}'' from {1}: {2}", claimed,
+                LOG.log(Level.WARNING, "HTTP Digest authentication failed for user ''{0}'' from {1}: {2}", ClientText.quote(claimed),
                         request.remoteAddress(), outcome.failure());
                 throw unauthorized(outcome.failure(), schemes);
             }
@@ -176,7 +177,7 @@ public final class EstAuthenticator {
             methods.add(AuthenticationMethod.HTTP_DIGEST);
             username = outcome.username();
         } else if (!scheme.isEmpty()) {
-            throw unauthorized("unsupported HTTP authentication scheme '" + scheme + "'", schemes);
+            throw unauthorized("unsupported HTTP authentication scheme '" + ClientText.quote(scheme, ClientText.REPLY_LIMIT) + "'", schemes);
         }
         if (methods.isEmpty()) {
             if (queueIncomplete && (tls != null || unknownUser.isPresent())) {

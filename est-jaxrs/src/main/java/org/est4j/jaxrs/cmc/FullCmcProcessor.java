@@ -38,6 +38,7 @@ import org.bouncycastle.asn1.cmc.TaggedAttribute;
 import org.bouncycastle.asn1.cmc.TaggedContentInfo;
 import org.bouncycastle.asn1.cmc.TaggedRequest;
 
+import org.est4j.jaxrs.ClientText;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.spi.AuthenticatedClient;
@@ -164,7 +165,7 @@ public final class FullCmcProcessor {
             message.verifySignature();
             checkBodyPartIds(pkiData);
         } catch (CmcFailure f) {
-            LOG.log(Level.INFO, "fullcmc: refused a message from {0}: {1}", client.remoteAddress(), f.statusString());
+            LOG.log(Level.INFO, "fullcmc: refused a message from {0}: {1}", client.remoteAddress(), ClientText.quote(f.statusString()));
             response.failure(f, CmcResponseBuilder.WHOLE_MESSAGE);
             // The transactionId and nonce are echoed even though unverified: they only let the client
             // match this failure to its request, and grant nothing.
@@ -255,7 +256,7 @@ public final class FullCmcProcessor {
             if (result instanceof Issued issued) {
                 LOG.log(Level.INFO, "fullcmc: issued serial {0} to {1} for client {2} (bodyPartID {3})",
                         issued.certificate().getSerialNumber().toString(16),
-                        issued.certificate().getSubjectX500Principal().getName(), client.remoteAddress(), id);
+                        ClientText.quote(issued.certificate().getSubjectX500Principal().getName()), client.remoteAddress(), id);
                 response.success(id);
                 response.certificates(issued.certificate(), issued.chain());
             } else if (result instanceof Pending pending) {
@@ -267,7 +268,7 @@ public final class FullCmcProcessor {
                 response.pending(pendInfo, "the request awaits approval; repeat it after " + seconds + " s", id);
             }
         } catch (CmcFailure f) {
-            LOG.log(Level.INFO, "fullcmc: refused request {0} from {1}: {2}", id, client.remoteAddress(), f.statusString());
+            LOG.log(Level.INFO, "fullcmc: refused request {0} from {1}: {2}", id, client.remoteAddress(), ClientText.quote(f.statusString()));
             response.failure(f, id);
         } catch (UnknownLabelException e) {
             throw e;
@@ -292,7 +293,7 @@ public final class FullCmcProcessor {
             RevocationRequest request = revocationRequest(label, control, client);
             ca.revoke(request);
             LOG.log(Level.INFO, "fullcmc: revoked serial {0} of {1} (reason {2}) for client {3}",
-                    request.serialNumber().toString(16), request.issuer().getName(), request.reason(), client.remoteAddress());
+                    request.serialNumber().toString(16), ClientText.quote(request.issuer().getName()), request.reason(), client.remoteAddress());
             response.success(id);
         } catch (CmcFailure f) {
             response.failure(f, id);

@@ -41,7 +41,7 @@ public record ClientAuthorization(List<String> clients, List<String> subjects) {
             }
         }
         if (!subjects.isEmpty() && !matchesAny(subjects, requestedSubject.getName())) {
-            throw EstProtocolException.forbidden("the subject " + requestedSubject.getName() + " may not be requested under this label");
+            throw EstProtocolException.forbidden("the subject " + org.est4j.jaxrs.ClientText.quote(requestedSubject.getName(), org.est4j.jaxrs.ClientText.REPLY_LIMIT) + " may not be requested under this label");
         }
     }
 

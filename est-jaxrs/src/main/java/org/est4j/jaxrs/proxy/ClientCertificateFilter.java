@@ -2,7 +2,6 @@ package org.est4j.jaxrs.proxy;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -20,7 +19,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.est4j.jaxrs.EstMediaTypes;
+import org.est4j.jaxrs.EstReply;
 import org.est4j.jaxrs.HttpRequestInfo;
 
 /**
@@ -168,11 +167,7 @@ public class ClientCertificateFilter extends GenericFilter {
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {
-        byte[] body = (status + " " + reason + "\n").getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.setContentType(EstMediaTypes.TEXT_PLAIN_UTF8);
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        EstReply.text(status, reason, Map.of()).writeTo(response);
     }
 
     /** The request as the application sees it: the proxy's headers are consumed here and gone downstream. */

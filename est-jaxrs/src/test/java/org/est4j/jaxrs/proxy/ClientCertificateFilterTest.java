@@ -20,6 +20,7 @@ import java.util.logging.Logger;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.est4j.jaxrs.HttpRequestInfo;
+import org.est4j.jaxrs.Servlets;
 import org.est4j.jaxrs.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

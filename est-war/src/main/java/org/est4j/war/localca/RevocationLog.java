@@ -26,7 +26,7 @@ public final class RevocationLog {
     }
 
     public synchronized void record(BigInteger serial, int reason, String by) throws IOException {
-        String line = Instant.now() + " " + serial.toString(16) + " " + reason + " " + by.replaceAll("[\\r\\n]", " ") + "\n";
+        String line = Instant.now() + " " + serial.toString(16) + " " + reason + " " + org.est4j.jaxrs.ClientText.quote(by) + "\n";
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
             while (buffer.hasRemaining()) {

@@ -1,4 +1,4 @@
-package org.est4j.jaxrs.proxy;
+package org.est4j.jaxrs;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
@@ -14,19 +14,19 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-/** Minimal servlet request/response stand-ins (java.lang.reflect.Proxy) for testing the filter alone. */
-final class Servlets {
+/** Minimal servlet request/response stand-ins (java.lang.reflect.Proxy) for testing a filter alone. */
+public final class Servlets {
 
     private Servlets() {
     }
 
-    static final class Request {
-        final Map<String, List<String>> headers = new LinkedHashMap<>();
-        final Map<String, Object> attributes = new HashMap<>();
-        String remoteAddress = "127.0.0.1";
-        int localPort = 8081;
+    public static final class Request {
+        public final Map<String, List<String>> headers = new LinkedHashMap<>();
+        public final Map<String, Object> attributes = new HashMap<>();
+        public String remoteAddress = "127.0.0.1";
+        public int localPort = 8081;
 
-        Request header(String name, String value) {
+        public Request header(String name, String value) {
             headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
             return this;
         }
@@ -40,7 +40,7 @@ final class Servlets {
             return List.of();
         }
 
-        HttpServletRequest servlet() {
+        public HttpServletRequest servlet() {
             return (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "getRemoteAddr" -> remoteAddress;
@@ -60,12 +60,31 @@ final class Servlets {
         }
     }
 
-    static final class Response {
-        int status = 200;
-        String contentType;
-        final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    public static final class Response {
+        public int status = 200;
+        public String contentType;
+        public final Map<String, List<String>> headers = new LinkedHashMap<>();
+        public final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        public boolean committed;
 
-        HttpServletResponse servlet() {
+        private void set(String name, String value) {
+            headers.keySet().removeIf(name::equalsIgnoreCase);
+            headers.put(name, new ArrayList<>(List.of(value)));
+            if (name.equalsIgnoreCase("Content-Type")) {
+                contentType = value;
+            }
+        }
+
+        public String header(String name) {
+            for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(name)) {
+                    return e.getValue().get(0);
+                }
+            }
+            return null;
+        }
+
+        public HttpServletResponse servlet() {
             ServletOutputStream out = new ServletOutputStream() {
                 @Override
                 public boolean isReady() {
@@ -87,11 +106,40 @@ final class Servlets {
                             status = (Integer) args[0];
                             yield null;
                         }
+                        case "getStatus" -> status;
                         case "setContentType" -> {
-                            contentType = (String) args[0];
+                            set("Content-Type", (String) args[0]);
                             yield null;
                         }
-                        case "setContentLength" -> null;
+                        case "setContentLength" -> {
+                            set("Content-Length", args[0].toString());
+                            yield null;
+                        }
+                        case "setHeader" -> {
+                            set((String) args[0], (String) args[1]);
+                            yield null;
+                        }
+                        case "addHeader" -> {
+                            headers.computeIfAbsent((String) args[0], n -> new ArrayList<>()).add((String) args[1]);
+                            yield null;
+                        }
+                        case "getHeader" -> header((String) args[0]);
+                        case "isCommitted" -> committed;
+                        case "flushBuffer" -> {
+                            committed = true;
+                            yield null;
+                        }
+                        case "resetBuffer" -> {
+                            body.reset();
+                            yield null;
+                        }
+                        case "reset" -> {
+                            body.reset();
+                            headers.clear();
+                            contentType = null;
+                            status = 200;
+                            yield null;
+                        }
                         case "getOutputStream" -> out;
                         case "toString" -> "fake response";
                         case "hashCode" -> System.identityHashCode(proxy);
@@ -100,7 +148,7 @@ final class Servlets {
                     });
         }
 
-        String text() {
+        public String text() {
             return body.toString(java.nio.charset.StandardCharsets.UTF_8);
         }
     }
