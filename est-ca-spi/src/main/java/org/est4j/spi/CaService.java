@@ -106,6 +106,20 @@ public interface CaService {
     }
 
     /**
+     * Whether a certificate a client authenticates with is revoked. est4j asks on every request that presents
+     * a TLS client certificate which passed its PKIX validation (a registration authority's included), before
+     * the certificate counts as an identity; a {@link CertificateStatus.State#REVOKED} answer refuses it (HTTP
+     * 401 "certificate revoked"), whatever the operation. Answer from memory or a cache: this is on every
+     * request's path.
+     *
+     * <p>The default answers {@link CertificateStatus#unknown()}: est4j then relies on its own revocation
+     * checking (CRLs, OCSP), if configured.
+     */
+    default CertificateStatus certificateStatus(CertificateStatusRequest request) throws CaException {
+        return CertificateStatus.unknown();
+    }
+
+    /**
      * The CMC {@code revokeRequest} control of a {@code /fullcmc} request (RFC 5272 section 6.11):
      * revoke a certificate, after deciding whether this client may. The default refuses with
      * {@link CaOperationNotSupportedException}, which the client receives as the CMC failure

@@ -61,7 +61,7 @@ public final class EnrollmentHandler {
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
         this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm(), config.httpAuthentication());
+                config.credentials(), config.basicRealm(), config.httpAuthentication(), ca::certificateStatus);
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
@@ -100,7 +100,7 @@ public final class EnrollmentHandler {
      * certificate is passed on so the CA may answer per client. Nothing to ask for is 204.
      */
     public EstReply csrAttributes(Optional<String> label, HttpRequestInfo http) throws CaException {
-        Optional<CsrAttributes> attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(http)));
+        Optional<CsrAttributes> attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(label, http)));
         if (attributes.isEmpty() || attributes.get().items().isEmpty()) {
             return EstReply.empty(204, Map.of());
         }
@@ -111,7 +111,7 @@ public final class EnrollmentHandler {
     /** {@code POST /simpleenroll}. */
     public EstReply enroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
-        AuthenticatedClient client = admit(http, policy);
+        AuthenticatedClient client = admit(label, http, policy);
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         policy.authorization().check(client, csr.request().subject());
         if (!(policy.raAttestsPossession() && client.methods().contains(AuthenticationMethod.REGISTRATION_AUTHORITY))) {
@@ -124,7 +124,7 @@ public final class EnrollmentHandler {
     /** {@code POST /simplereenroll}: the certificate being renewed is the client's TLS certificate. */
     public EstReply reenroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
-        AuthenticatedClient client = admit(http, LabelPolicy.DEFAULTS); // renewal needs a valid certificate: never queued
+        AuthenticatedClient client = admit(label, http, LabelPolicy.DEFAULTS); // renewal needs a valid certificate: never queued
         X509Certificate current = client.certificate().orElseThrow(() -> EstProtocolException.forbidden(
                 "re-enrollment requires TLS client authentication with the certificate being renewed"));
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
@@ -147,7 +147,7 @@ public final class EnrollmentHandler {
             throw new EstProtocolException(501, "server-side key generation is not enabled for this "
                     + (label.isPresent() ? "label" : "path") + " (RFC 7030 section 4.4; it is off unless configured)", Map.of());
         }
-        AuthenticatedClient client = admit(http, policy);
+        AuthenticatedClient client = admit(label, http, policy);
         DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         policy.authorization().check(client, csr.request().subject());
         KeyDelivery delivery = KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer);
@@ -181,18 +181,18 @@ public final class EnrollmentHandler {
         if (!EstMediaTypes.isPkcs7(http.contentType())) {
             throw unsupportedMediaType("a CMC message", EstMediaTypes.CMC_REQUEST, http);
         }
-        AuthenticatedClient client = authenticator.authenticate(http, policies.of(label), false);
+        AuthenticatedClient client = authenticator.authenticate(label, http, policies.of(label), false);
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
         return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CMC_RESPONSE, "PKCS7", response);
     }
 
     /** The checks that need no body: declared size (413), media type (415), then authentication (401). */
-    private AuthenticatedClient admit(HttpRequestInfo http, LabelPolicy policy) {
+    private AuthenticatedClient admit(Optional<String> label, HttpRequestInfo http, LabelPolicy policy) throws CaException {
         BoundedBody.checkDeclaredLength(http.contentLength(), maxRequestBytes);
         if (!EstMediaTypes.isPkcs10(http.contentType())) {
             throw unsupportedMediaType("a PKCS#10 request", EstMediaTypes.PKCS10, http);
         }
-        return authenticator.authenticate(http, policy, true);
+        return authenticator.authenticate(label, http, policy, true);
     }
 
     /** 415, quoting at most a short prefix of what the client sent. */

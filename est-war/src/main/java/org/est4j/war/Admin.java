@@ -19,6 +19,9 @@ import org.est4j.war.localca.ApprovalQueue;
  *   approve &lt;id&gt; [note]      the client's next repetition of the request is issued
  *   reject &lt;id&gt; [note]       the client's repetitions are refused with 403
  *   add-otp [count]          creates one-time passwords (RFC 7030 section 3.2.3, user name ""), printed once
+ *   revoke &lt;serial hex&gt; [reason] [--ca name]
+ *                            revokes a certificate of a local CA; from the server's next request on it authenticates
+ *                            nothing. Reasons: RFC 5280 CRLReason names or codes (default unspecified)
  * </pre>
  * An id may be abbreviated to any unique prefix of 6 or more digits. It works on the data directory
  * ({@code EST_HOME}, as the WAR finds it) while the server runs: it only adds decision files to
@@ -36,7 +39,8 @@ public final class Admin {
     /** Runs one command; returns the exit status (0 done, 1 refused, 2 usage). */
     public static int run(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0) {
-            err.println("usage: Admin list | approve <id> [note] | reject <id> [note] | add-otp [count]   (data directory " + home + ")");
+            err.println("usage: Admin list | approve <id> [note] | reject <id> [note] | add-otp [count] | revoke <serial hex> [reason] [--ca name]"
+                    + "   (data directory " + home + ")");
             return 2;
         }
         List<ApprovalQueue> queues = queues(home);
@@ -107,11 +111,87 @@ public final class Admin {
                 passwords.forEach(p -> out.println(new String(p)));
                 return 0;
             }
+            case "revoke" -> {
+                return revoke(args, home, out, err);
+            }
             default -> {
-                err.println("unknown command '" + args[0] + "': list, approve, reject or add-otp");
+                err.println("unknown command '" + org.est4j.jaxrs.ClientText.quote(args[0], 40) + "': list, approve, reject, add-otp or revoke");
                 return 2;
             }
         }
+    }
+
+    /** CRLReason names of RFC 5280 section 5.3.1, by code (7 is unused; 8, removeFromCRL, is not a revocation). */
+    private static final List<String> REASONS = List.of("unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
+            "superseded", "cessationOfOperation", "certificateHold", "", "", "privilegeWithdrawn", "aACompromise");
+
+    private static int revoke(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        String caName = null;
+        int flag = rest.indexOf("--ca");
+        if (flag >= 0) {
+            if (flag + 1 >= rest.size()) {
+                err.println("usage: Admin revoke <serial hex> [reason] [--ca name]");
+                return 2;
+            }
+            caName = rest.get(flag + 1);
+            rest.subList(flag, flag + 2).clear();
+        }
+        if (rest.isEmpty() || rest.size() > 2) {
+            err.println("usage: Admin revoke <serial hex> [reason] [--ca name]   reasons: "
+                    + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
+            return 2;
+        }
+        java.math.BigInteger serial;
+        try {
+            serial = new java.math.BigInteger(rest.get(0).replace(":", "").replaceFirst("^0[xX]", ""), 16);
+        } catch (NumberFormatException e) {
+            err.println("'" + org.est4j.jaxrs.ClientText.quote(rest.get(0), 64) + "' is not a serial number in hex (as openssl x509 -serial prints it)");
+            return 2;
+        }
+        int reason = rest.size() > 1 ? reasonCode(rest.get(1)) : 0;
+        if (reason < 0) {
+            err.println("unknown reason '" + org.est4j.jaxrs.ClientText.quote(rest.get(1), 64) + "': "
+                    + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
+            return 2;
+        }
+        List<Path> found = new ArrayList<>();
+        java.security.cert.X509Certificate certificate = null;
+        for (Path ca : caDirectories(home)) {
+            if (caName == null || ca.getFileName().toString().equals(caName)) {
+                java.util.Optional<java.security.cert.X509Certificate> c = org.est4j.war.localca.LocalCa.findIssued(ca, serial);
+                if (c.isPresent()) {
+                    found.add(ca);
+                    certificate = c.get();
+                }
+            }
+        }
+        if (found.size() != 1) {
+            err.println(found.isEmpty() ? "no local CA" + (caName == null ? "" : " named " + caName) + " in " + home
+                    + " issued serial " + serial.toString(16) : "serial " + serial.toString(16) + " was issued by " + found.size()
+                    + " local CAs: name one with --ca");
+            return 1;
+        }
+        org.est4j.war.localca.RevocationLog log = org.est4j.war.localca.LocalCa.revocations(found.get(0));
+        java.util.Optional<org.est4j.war.localca.RevocationLog.Revocation> before = log.find(serial);
+        boolean earlier = before.isPresent();
+        org.est4j.war.localca.RevocationLog.Revocation r = earlier ? before.get()
+                : log.record(serial, reason, "admin " + System.getProperty("user.name", "unknown"));
+        out.println((earlier ? "already revoked " : "revoked ") + serial.toString(16) + " ("
+                + org.est4j.jaxrs.ClientText.quote(certificate.getSubjectX500Principal().getName()) + ", CA " + found.get(0).getFileName()
+                + ", reason " + REASONS.get(r.reason()) + ", " + r.time() + ")"
+                + (earlier ? "" : ": the server refuses it from its next request on"));
+        return 0;
+    }
+
+    /** A CRLReason name (any case) or code; -1 if it is neither, or removeFromCRL. */
+    private static int reasonCode(String value) {
+        for (int i = 0; i < REASONS.size(); i++) {
+            if (!REASONS.get(i).isEmpty() && (REASONS.get(i).equalsIgnoreCase(value) || Integer.toString(i).equals(value))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private record Match(ApprovalQueue queue, String id) {
@@ -134,14 +214,22 @@ public final class Admin {
 
     private static List<ApprovalQueue> queues(Path home) throws IOException {
         List<ApprovalQueue> queues = new ArrayList<>();
+        for (Path ca : caDirectories(home)) {
+            queues.add(new ApprovalQueue(ca.resolve("pending")));
+        }
+        return queues;
+    }
+
+    /** The directories of the local CAs, {@code EST_HOME/ca/<name>}, sorted by name. */
+    private static List<Path> caDirectories(Path home) throws IOException {
+        List<Path> out = new ArrayList<>();
         Path cas = home.resolve("ca");
         if (Files.isDirectory(cas)) {
             try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cas, Files::isDirectory)) {
-                for (Path ca : dirs) {
-                    queues.add(new ApprovalQueue(ca.resolve("pending")));
-                }
+                dirs.forEach(out::add);
             }
         }
-        return queues;
+        out.sort(null);
+        return out;
     }
 }

@@ -19,6 +19,7 @@ import org.est4j.jaxrs.EstEndpointConfig;
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.HashedCredentialStore;
 import org.est4j.jaxrs.auth.RecentlyVerifiedPasswords;
+import org.est4j.jaxrs.auth.RevocationChecking;
 import org.est4j.war.config.CaSettings;
 import org.est4j.war.localca.LocalCa;
 
@@ -45,6 +46,7 @@ public class Est4jRuntime {
                 home.directory(), home.localCas().keySet(), home.config().labels().keySet(),
                 home.clientTrustAnchors().size(), home.users().size());
         LOG.log(Level.INFO, "est4j crypto provider: {0}", home.crypto().description());
+        LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
     }
 
     /** Creates the runtime when the application starts rather than on the first request. */
@@ -64,12 +66,14 @@ public class Est4jRuntime {
     @Produces
     @Singleton
     EstEndpointConfig endpointConfig() {
+        RevocationChecking revocation = home.revocationChecking();
         return new EstEndpointConfig(home.config().maxRequestBytes(), home.config().basicRealm(),
-                new ClientCertificateValidator(home.clientTrustAnchors()), new RecentlyVerifiedPasswords(new HashedCredentialStore(home.users()),
+                new ClientCertificateValidator(home.clientTrustAnchors(), revocation),
+                new RecentlyVerifiedPasswords(new HashedCredentialStore(home.users()),
                         Duration.ofSeconds(home.config().httpAuth().passwordCacheSeconds()), Clock.systemUTC()),
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
                 ProtocolKeys.signer(home.directory(), home.config().signer()),
-                new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles())),
+                new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles()), revocation),
                 HttpAuthSetup.load(home.directory(), home.config()));
     }
 
@@ -77,6 +81,11 @@ public class Est4jRuntime {
     public Optional<LocalCa> localCa(Optional<String> label) {
         String name = home.config().caFor(label);
         return name == null ? Optional.empty() : Optional.ofNullable(home.localCas().get(name));
+    }
+
+    /** Every local CA of this deployment. */
+    public java.util.Collection<LocalCa> localCas() {
+        return home.localCas().values();
     }
 
     public CaSettings caSettings(String caName) {

@@ -150,6 +150,13 @@ public final class EstHome implements Closeable {
         return config;
     }
 
+    /** The configured revocation checking, its CRL files resolved against this directory. */
+    public org.est4j.jaxrs.auth.RevocationChecking revocationChecking() {
+        org.est4j.jaxrs.auth.RevocationChecking r = config.revocation();
+        return new org.est4j.jaxrs.auth.RevocationChecking(r.mode(), r.softFail(),
+                r.crlFiles().stream().map(dir::resolve).toList(), r.fetchCrls(), r.ocspResponder(), r.timeout());
+    }
+
     public Map<String, LocalCa> localCas() {
         return cas;
     }

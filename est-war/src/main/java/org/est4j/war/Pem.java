@@ -81,10 +81,15 @@ public final class Pem {
     /** A BouncyCastle certificate as a JDK object, so CA implementations and PKIX see the usual provider's type. */
     public static X509Certificate toJdk(X509CertificateHolder holder) throws GeneralSecurityException {
         try {
-            return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(holder.getEncoded()));
+            return parseCertificate(holder.getEncoded());
         } catch (IOException e) {
             throw new java.security.cert.CertificateEncodingException(e.getMessage());
         }
+    }
+
+    /** A DER certificate as a JDK object. */
+    public static X509Certificate parseCertificate(byte[] der) throws GeneralSecurityException {
+        return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                .generateCertificate(new java.io.ByteArrayInputStream(der));
     }
 }

@@ -6,13 +6,17 @@ import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertStore;
 import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -26,19 +30,37 @@ import java.util.Set;
  * header, a misconfigured trust store). est4j must never let such a certificate authenticate, so it
  * repeats the validation itself with the anchors the administrator configured for EST.
  *
- * <p>Revocation is not checked here (no CRL source is configured); the CA behind the SPI sees the
- * certificate and can refuse a revoked one.
+ * <p>Revocation: with {@link RevocationChecking} other than off, PKIX validation checks every certificate of
+ * the path (not the anchor) with the JDK's revocation checker, against CRLs and/or OCSP. With soft fail, a
+ * status that cannot be determined (no current CRL, responder unreachable) lets the certificate pass and is
+ * logged; a revoked one never passes. The CA's own answer ({@link org.est4j.spi.CaService#certificateStatus})
+ * is asked separately, by {@link EstAuthenticator}.
  */
 public final class ClientCertificateValidator {
 
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EKU = "2.5.29.37.0";
 
+    private static final System.Logger LOG = System.getLogger(ClientCertificateValidator.class.getName());
+
     private final Set<TrustAnchor> anchors;
     private final List<X509Certificate> anchorCertificates;
+    private final RevocationChecking revocation;
+    private final CrlSource crls;
 
     /** @param trustAnchors the CA certificates a client certificate must chain to; may be empty (then nothing validates) */
     public ClientCertificateValidator(Collection<X509Certificate> trustAnchors) {
+        this(trustAnchors, RevocationChecking.OFF);
+    }
+
+    /**
+     * @param trustAnchors the CA certificates a client certificate must chain to; may be empty (then nothing validates)
+     * @param revocation   how the revocation status of the path's certificates is checked
+     */
+    public ClientCertificateValidator(Collection<X509Certificate> trustAnchors, RevocationChecking revocation) {
+        this.revocation = revocation;
+        this.crls = revocation.mode().usesCrls()
+                ? new CrlSource(revocation.crlFiles(), revocation.fetchCrls(), revocation.timeout(), java.time.Clock.systemUTC()) : null;
         this.anchorCertificates = List.copyOf(trustAnchors);
         Set<TrustAnchor> set = new LinkedHashSet<>();
         for (X509Certificate c : anchorCertificates) {
@@ -52,10 +74,18 @@ public final class ClientCertificateValidator {
         return anchorCertificates;
     }
 
+    /** The failure of a revoked certificate, whoever said so (PKIX revocation checking or the CA). */
+    public static final String REVOKED = "certificate revoked";
+
     /** Outcome of a validation: the validated chain, or why it failed (safe to show the client). */
     public record Result(List<X509Certificate> chain, String failure) {
         public boolean valid() {
             return failure == null;
+        }
+
+        /** Whether it failed because the certificate is revoked. */
+        public boolean revoked() {
+            return REVOKED.equals(failure);
         }
     }
 
@@ -87,10 +117,18 @@ public final class ClientCertificateValidator {
         }
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
-            PKIXParameters params = new PKIXParameters(anchors);
-            params.setRevocationEnabled(false);
-            params.setDate(now);
-            CertPathValidator.getInstance("PKIX").validate(certPath, params);
+            try {
+                validatePath(certPath, path, now, revocation.mode() != RevocationChecking.Mode.OFF);
+            } catch (CertPathValidatorException e) {
+                if (!(revocation.softFail() && e.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS)) {
+                    throw e;
+                }
+                // soft fail: the status is unknown, not "revoked"; everything else must still hold
+                validatePath(certPath, path, now, false);
+                LOG.log(System.Logger.Level.WARNING, "accepting the client certificate {0} without a revocation status (soft fail): {1}",
+                        org.est4j.jaxrs.ClientText.quote(path.get(0).getSubjectX500Principal().getName()),
+                        org.est4j.jaxrs.ClientText.quote(String.valueOf(e.getMessage())));
+            }
             return new Result(List.copyOf(presented), null);
         } catch (CertPathValidatorException e) {
             return new Result(List.of(), describe(e));
@@ -99,6 +137,33 @@ public final class ClientCertificateValidator {
         } catch (GeneralSecurityException e) {
             return new Result(List.of(), "the client certificate chain could not be validated");
         }
+    }
+
+    private void validatePath(CertPath certPath, List<X509Certificate> path, Date now, boolean checkRevocation)
+            throws GeneralSecurityException {
+        PKIXParameters params = new PKIXParameters(anchors);
+        params.setDate(now);
+        CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+        if (checkRevocation) {
+            PKIXRevocationChecker checker = (PKIXRevocationChecker) validator.getRevocationChecker();
+            Set<PKIXRevocationChecker.Option> options = EnumSet.noneOf(PKIXRevocationChecker.Option.class);
+            switch (revocation.mode()) {
+                case CRL -> options.addAll(List.of(PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+                case OCSP -> options.add(PKIXRevocationChecker.Option.NO_FALLBACK);
+                case CRL_THEN_OCSP -> options.add(PKIXRevocationChecker.Option.PREFER_CRLS);
+                default -> { } // OCSP first, CRLs as the fallback: the JDK's default
+            }
+            checker.setOptions(options);
+            revocation.ocspResponder().ifPresent(checker::setOcspResponder);
+            params.addCertPathChecker(checker);
+            params.setRevocationEnabled(true);
+            if (crls != null) {
+                params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls.crlsFor(path))));
+            }
+        } else {
+            params.setRevocationEnabled(false);
+        }
+        validator.validate(certPath, params);
     }
 
     /** Whether {@code certificate} lists {@code oid} in its extended key usage. */
@@ -130,6 +195,12 @@ public final class ClientCertificateValidator {
         }
         if (reason == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
             return "the client certificate (or a CA certificate in its chain) is not yet valid";
+        }
+        if (reason == CertPathValidatorException.BasicReason.REVOKED) {
+            return REVOKED;
+        }
+        if (reason == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS) {
+            return "the revocation status of the client certificate cannot be determined";
         }
         if (reason == CertPathValidatorException.BasicReason.INVALID_SIGNATURE) {
             return "a signature in the client certificate chain does not verify";

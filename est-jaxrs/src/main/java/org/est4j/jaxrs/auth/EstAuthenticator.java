@@ -14,6 +14,9 @@ import org.est4j.jaxrs.HttpRequestInfo;
 import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.AuthenticationMethod;
+import org.est4j.spi.CaException;
+import org.est4j.spi.CertificateStatus;
+import org.est4j.spi.CertificateStatusRequest;
 import org.est4j.spi.UnverifiedIdentity;
 
 /**
@@ -44,17 +47,30 @@ public final class EstAuthenticator {
     private final OneTimePasswords oneTimePasswords;
     private final FailureThrottle throttle;
     private final Optional<HttpAuthentication.ContainerRealm> containerRealm;
+    private final CertificateStatusSource statuses;
+
+    /** Where the CA's word on a certificate comes from ({@link org.est4j.spi.CaService#certificateStatus}). */
+    @FunctionalInterface
+    public interface CertificateStatusSource {
+        /** The CA knows nothing of any certificate. */
+        CertificateStatusSource NONE = request -> CertificateStatus.unknown();
+
+        CertificateStatus status(CertificateStatusRequest request) throws CaException;
+    }
 
     public EstAuthenticator(ClientCertificateValidator certificates, CredentialStore credentials, String realm) {
-        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm, HttpAuthentication.BASIC_ONLY);
+        this(certificates, new ClientCertificateValidator(List.of()), credentials, realm, HttpAuthentication.BASIC_ONLY,
+                CertificateStatusSource.NONE);
     }
 
     /**
      * @param registrationAuthorities anchors of RA certificates (RFC 7030 section 2.2.3); empty: no RAs
      * @param http                    Digest, one-time passwords, throttling, and whether HTTP users are the container's
+     * @param statuses                the CA's word on whether a certificate is revoked
      */
     public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
-                            CredentialStore credentials, String realm, HttpAuthentication http) {
+                            CredentialStore credentials, String realm, HttpAuthentication http, CertificateStatusSource statuses) {
+        this.statuses = statuses;
         this.certificates = certificates;
         this.registrationAuthorities = registrationAuthorities;
         this.credentials = credentials;
@@ -63,16 +79,6 @@ public final class EstAuthenticator {
         this.oneTimePasswords = http.oneTimePasswords();
         this.throttle = http.throttle();
         this.containerRealm = http.containerRealm();
-    }
-
-    /**
-     * Authenticates the client of an enrollment request, offering HTTP Basic.
-     *
-     * @throws EstProtocolException 401 with a {@code WWW-Authenticate} challenge when no credential
-     *                              proves the client's identity
-     */
-    public AuthenticatedClient authenticate(HttpRequestInfo request) {
-        return authenticate(request, LabelPolicy.DEFAULTS, false);
     }
 
     /**
@@ -87,8 +93,10 @@ public final class EstAuthenticator {
      *
      * @throws EstProtocolException 401 with the challenges when no credential proves the client's identity
      *                              (and it is not queued); 429 while repeated failures are being slowed down
+     * @throws CaException          when the CA cannot say whether the client's certificate is revoked
      */
-    public AuthenticatedClient authenticate(HttpRequestInfo request, LabelPolicy policy, boolean mayQueue) {
+    public AuthenticatedClient authenticate(Optional<String> label, HttpRequestInfo request, LabelPolicy policy, boolean mayQueue)
+            throws CaException {
         List<LabelPolicy.HttpAuthScheme> schemes = policy.httpAuth();
         boolean queueIncomplete = mayQueue && policy.incompleteAuth() == LabelPolicy.IncompleteAuthentication.QUEUE;
         Set<AuthenticationMethod> methods = EnumSet.noneOf(AuthenticationMethod.class);
@@ -99,6 +107,10 @@ public final class EstAuthenticator {
             if (asRa.valid()) {
                 tls = asRa;
                 methods.add(AuthenticationMethod.REGISTRATION_AUTHORITY);
+            }
+            tls = notRevoked(label, tls);
+            if (!tls.valid()) {
+                methods.remove(AuthenticationMethod.REGISTRATION_AUTHORITY); // a revoked RA is no RA
             }
             if (tls.valid()) {
                 methods.add(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
@@ -180,7 +192,9 @@ public final class EstAuthenticator {
             throw unauthorized("unsupported HTTP authentication scheme '" + ClientText.quote(scheme, ClientText.REPLY_LIMIT) + "'", schemes);
         }
         if (methods.isEmpty()) {
-            if (queueIncomplete && (tls != null || unknownUser.isPresent())) {
+            // a revoked certificate is not "incomplete" authentication (RFC 7030 section 3.7): it is refused outright
+            boolean revoked = tls != null && tls.revoked();
+            if (queueIncomplete && !revoked && (tls != null || unknownUser.isPresent())) {
                 String reason = tls != null ? "TLS client certificate not accepted: " + tls.failure()
                         : "unknown HTTP user";
                 LOG.log(Level.INFO, "incomplete authentication from {0} ({1}): passing the request on for manual authorization",
@@ -260,15 +274,31 @@ public final class EstAuthenticator {
      * Who asks, for operations that need no authentication ({@code /csrattrs}): the client's TLS
      * certificate if it validates, anonymous otherwise. Never challenges.
      */
-    public AuthenticatedClient identify(HttpRequestInfo request) {
+    public AuthenticatedClient identify(Optional<String> label, HttpRequestInfo request) throws CaException {
         if (!request.tlsChain().isEmpty()) {
-            ClientCertificateValidator.Result tls = certificates.validate(request.tlsChain(), new Date());
+            ClientCertificateValidator.Result tls = notRevoked(label, certificates.validate(request.tlsChain(), new Date()));
             if (tls.valid()) {
                 return new AuthenticatedClient(tls.chain(), Optional.empty(), Set.of(AuthenticationMethod.TLS_CLIENT_CERTIFICATE),
                         request.remoteAddress());
             }
         }
         return AuthenticatedClient.anonymous(request.remoteAddress());
+    }
+
+    /**
+     * A validated chain, unless the CA says its certificate is revoked: then invalid, with the reason
+     * "certificate revoked", whatever PKIX said.
+     */
+    private ClientCertificateValidator.Result notRevoked(Optional<String> label, ClientCertificateValidator.Result validated)
+            throws CaException {
+        if (!validated.valid()) {
+            return validated;
+        }
+        CertificateStatus status = statuses.status(new CertificateStatusRequest(label, validated.chain()));
+        if (status.isRevoked()) {
+            return new ClientCertificateValidator.Result(List.of(), ClientCertificateValidator.REVOKED);
+        }
+        return validated;
     }
 
     /** Valid as an RA: id-kp-cmcRA and a path to an RA trust anchor. */

@@ -38,7 +38,7 @@ class CertificateAndHttpUserTest {
     private final EstAuthenticator authenticator = new EstAuthenticator(new ClientCertificateValidator(List.of(CA.certificate())),
             new ClientCertificateValidator(List.of()),
             new HashedCredentialStore(Map.of("est", PasswordHashes.hash(PASSWORD.toCharArray()))), "est4j",
-            new HttpAuthentication(Optional.empty(), OneTimePasswords.NONE, throttle, Optional.empty()));
+            new HttpAuthentication(Optional.empty(), OneTimePasswords.NONE, throttle, Optional.empty()), EstAuthenticator.CertificateStatusSource.NONE);
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
@@ -48,12 +48,12 @@ class CertificateAndHttpUserTest {
         return new HttpRequestInfo("application/pkcs10", 10, authorization, List.of(chain), "192.0.2.7");
     }
 
-    private AuthenticatedClient authenticate(LabelPolicy policy, String authorization, X509Certificate... chain) {
-        return authenticator.authenticate(request(authorization, chain), policy, true);
+    private AuthenticatedClient authenticate(LabelPolicy policy, String authorization, X509Certificate... chain) throws Exception {
+        return authenticator.authenticate(Optional.empty(), request(authorization, chain), policy, true);
     }
 
     @Test
-    void anUnknownUserBesideAValidCertificateIsIgnoredAndTheCertificateAuthenticates() {
+    void anUnknownUserBesideAValidCertificateIsIgnoredAndTheCertificateAuthenticates() throws Exception {
         AuthenticatedClient client = authenticate(LabelPolicy.DEFAULTS, basic("None", "None"), DEVICE);
         assertEquals(Set.of(AuthenticationMethod.TLS_CLIENT_CERTIFICATE), client.methods());
         assertEquals(Optional.empty(), client.username());
@@ -61,7 +61,7 @@ class CertificateAndHttpUserTest {
     }
 
     @Test
-    void theIgnoredCredentialIsCountedButNeverLocksTheCertificateOut() {
+    void theIgnoredCredentialIsCountedButNeverLocksTheCertificateOut() throws Exception {
         for (int i = 0; i < 10; i++) {
             authenticate(LabelPolicy.DEFAULTS, basic("None", "None"), DEVICE);
         }
@@ -75,7 +75,7 @@ class CertificateAndHttpUserTest {
     }
 
     @Test
-    void aWrongPasswordOfAKnownUserStaysRefusedEvenWithAValidCertificate() {
+    void aWrongPasswordOfAKnownUserStaysRefusedEvenWithAValidCertificate() throws Exception {
         EstProtocolException e = assertThrows(EstProtocolException.class,
                 () -> authenticate(LabelPolicy.DEFAULTS, basic("est", "wrong"), DEVICE));
         assertEquals(401, e.status());
@@ -83,13 +83,13 @@ class CertificateAndHttpUserTest {
     }
 
     @Test
-    void anUnknownUserWithoutACertificateIsRefused() {
+    void anUnknownUserWithoutACertificateIsRefused() throws Exception {
         EstProtocolException e = assertThrows(EstProtocolException.class, () -> authenticate(LabelPolicy.DEFAULTS, basic("None", "None")));
         assertEquals(401, e.status());
     }
 
     @Test
-    void anUnknownUserBesideACertificateThatDoesNotValidateIsRefused() {
+    void anUnknownUserBesideACertificateThatDoesNotValidateIsRefused() throws Exception {
         X509Certificate stranger = TestPki.selfSigned("CN=device-7", TestPki.ecKey());
         EstProtocolException e = assertThrows(EstProtocolException.class,
                 () -> authenticate(LabelPolicy.DEFAULTS, basic("None", "None"), stranger));
@@ -97,7 +97,7 @@ class CertificateAndHttpUserTest {
     }
 
     @Test
-    void aLabelRequiringBothRefusesEitherAlone() {
+    void aLabelRequiringBothRefusesEitherAlone() throws Exception {
         EstProtocolException certOnly = assertThrows(EstProtocolException.class, () -> authenticate(BOTH, null, DEVICE));
         assertEquals(401, certOnly.status());
         assertEquals("HTTP authentication is required here in addition to the TLS client certificate", certOnly.getMessage());

@@ -20,6 +20,7 @@ import javax.security.auth.x500.X500Principal;
 import org.est4j.jaxrs.EstEndpointConfig;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.jaxrs.auth.PasswordHashes;
+import org.est4j.jaxrs.auth.RevocationChecking;
 import org.est4j.jaxrs.policy.LabelPolicies;
 import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.jaxrs.policy.Labels;
@@ -47,12 +48,14 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param raTrustAnchorFiles PEM files with the anchors of registration-authority certificates (none: no RAs)
  * @param httpAuth         HTTP Digest, one-time passwords and failure throttling
  * @param cryptoProvider   which JCA provider signs and verifies ({@code crypto.provider})
+ * @param revocation       PKIX revocation checking of client certificates ({@code client-auth.revocation*}); CRL file
+ *                         paths as written, relative to EST_HOME unless absolute
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
                           List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
-                          org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider) {
+                          org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -133,6 +136,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         java.util.Objects.requireNonNull(signer, "signer");
         raTrustAnchorFiles = List.copyOf(raTrustAnchorFiles);
         java.util.Objects.requireNonNull(httpAuth, "httpAuth");
+        java.util.Objects.requireNonNull(revocation, "revocation");
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -187,6 +191,11 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         List<String> recipients = List.of();
         String signerKey = "tls-server-key.pem";
         String signerCerts = "tls-server.pem";
+        RevocationChecking.Mode revocationMode = RevocationChecking.Mode.OFF;
+        boolean softFail = false;
+        List<String> crlFiles = List.of();
+        boolean fetchCrls = true;
+        java.util.Optional<java.net.URI> ocspResponder = java.util.Optional.empty();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
@@ -218,6 +227,31 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 switch (key) {
                     case "client-auth.trust-anchors" -> anchors = list(value);
                     case "client-auth.ra-trust-anchors" -> raAnchors = list(value);
+                    case "client-auth.revocation" -> {
+                        try {
+                            revocationMode = RevocationChecking.Mode.parse(value);
+                        } catch (IllegalArgumentException ex) {
+                            throw bad(source, key, value, ex.getMessage());
+                        }
+                    }
+                    case "client-auth.revocation.failure" -> softFail = switch (value) {
+                        case "hard" -> false;
+                        case "soft" -> true;
+                        default -> throw bad(source, key, value, "hard (refuse a certificate whose status is unknown) or soft (accept it)");
+                    };
+                    case "client-auth.crl-files" -> crlFiles = list(value);
+                    case "client-auth.crl-distribution-points" -> fetchCrls = bool(source, key, value);
+                    case "client-auth.ocsp-responder" -> {
+                        try {
+                            java.net.URI uri = new java.net.URI(value);
+                            if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                                throw new java.net.URISyntaxException(value, "not an http URL");
+                            }
+                            ocspResponder = java.util.Optional.of(uri);
+                        } catch (java.net.URISyntaxException ex) {
+                            throw bad(source, key, value, "an http:// URL of an OCSP responder");
+                        }
+                    }
                     case "auth.digest-algorithm" -> {
                         try {
                             digestAlgorithm = org.est4j.jaxrs.auth.DigestAuthentication.Algorithm.fromConfig(value).wireName();
@@ -289,11 +323,17 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             }
             labelPolicies.put(label, policy(source, "label." + label + ".", keys, unlabelled));
         });
+        if (revocationMode != RevocationChecking.Mode.OFF && revocationMode.usesCrls() && crlFiles.isEmpty() && !fetchCrls) {
+            throw new ConfigException(source + ": 'client-auth.revocation' = '" + revocationMode.setting()
+                    + "' needs CRLs: set 'client-auth.crl-files' or leave 'client-auth.crl-distribution-points' on");
+        }
+        RevocationChecking revocation = new RevocationChecking(revocationMode, softFail,
+                crlFiles.stream().map(java.nio.file.Path::of).toList(), fetchCrls, ocspResponder, java.time.Duration.ofSeconds(5));
         return new Est4jConfig(cas, labels, anchors, realm, usersFile, users, maxRequestBytes, proxy,
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
                         freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
-                cryptoProvider);
+                cryptoProvider, revocation);
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */

@@ -10,6 +10,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -20,8 +21,7 @@ import org.bouncycastle.util.encoders.Base64;
 /**
  * The local CA's durable record of every certificate it issued: an append-only text file, one line
  * per certificate, {@code <serial hex> <base64 DER>\n}. A line is forced to disk before the
- * certificate leaves the CA, so a certificate a client holds is always on record, and serial numbers
- * continue above the highest recorded one after a crash or restart.
+ * certificate leaves the CA, so a certificate a client holds is always on record.
  *
  * <p><b>Group commit.</b> An fsync costs about as much as a P-256 signature, and concurrent
  * issuances would queue for it one by one. Instead, whichever request finds no write in progress
@@ -30,15 +30,18 @@ import org.bouncycastle.util.encoders.Base64;
  * certificate is unchanged; the cost of an fsync is shared by all issuances that arrived during the
  * previous one.
  *
- * <p><b>Serials</b> are reserved ({@link #reserveSerial}) before the certificate is signed, so
- * signatures run in parallel; lines may therefore reach the file slightly out of serial order (by at
- * most the number of issuances in flight). Recovery takes the highest serial among the last
- * {@value #RECOVERY_LINES} lines. Only the end of the file is read at start (it grows to millions of
- * lines).
+ * <p><b>Serials</b> are 127 bits from a CSPRNG (the CA/Browser Forum Baseline Requirements, 7.1, ask for at
+ * least 64): positive, at most 16 octets, and drawn again on the rare collision with one this CA ever
+ * handed out, so none is used twice. {@link #reserveSerial} hands one out before the certificate is
+ * signed, so signatures run in parallel. Logs of earlier versions hold sequential serials (1, 2, 3, ...):
+ * they are read the same way, and a random draw equal to one of them is drawn again like any collision.
  *
- * <p><b>Crash traces.</b> Everything written after the last completed {@code force} belongs to
- * certificates never returned to a client, so at start an unreadable tail (a line cut short, or
- * blocks that never reached the disk) is cut off from its first damaged line on.
+ * <p><b>Start.</b> The whole file is read once to learn every serial on record ({@link SerialIndex}).
+ * Everything written after the last completed {@code force} belongs to certificates never returned to a
+ * client, so an unreadable tail (a line cut short, or blocks of a batch that never reached the disk) is
+ * cut off from its first damaged line on, provided fewer than {@value #RECOVERY_LINES} lines follow it,
+ * far more than one batch can hold. Damage anywhere else, a line that is not {@code <serial hex>
+ * <certificate>}, or a serial on record twice stops start-up: someone changed the file.
  *
  * <p>The file is locked for as long as it is open, so two processes (a running server and the
  * init command, say) can never hand out the same serial number.
@@ -46,18 +49,23 @@ import org.bouncycastle.util.encoders.Base64;
 final class IssuanceLog implements Closeable {
 
     private static final int TAIL_CHUNK = 64 * 1024;
-    /** Far above the issuances that can be in flight at once (one per request thread). */
+    private static final int READ_CHUNK = 1 << 20;
+    /** Far above the lines one batch can hold (one per request thread). */
     static final int RECOVERY_LINES = 4096;
+    /** Serials of random draws: 127 bits, so at most 16 octets and always positive. */
+    static final int SERIAL_BITS = 127;
+    /** Hex digits of the longest serial RFC 5280 allows (20 octets). */
+    private static final int MAX_SERIAL_HEX = 40;
 
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
+    private final SecureRandom random;
 
     private final ReentrantLock mutex = new ReentrantLock();
     private final Condition committed = mutex.newCondition();
     // guarded by mutex
-    private BigInteger lastReserved;
-    private BigInteger lastRecorded;
+    private final SerialIndex serials = new SerialIndex();
     private List<byte[]> waiting = new ArrayList<>();
     private long enqueued;       // lines handed to append so far
     private long durable;        // of those, lines forced to disk
@@ -65,7 +73,12 @@ final class IssuanceLog implements Closeable {
     private IOException failure; // a failed write: the log takes no more lines
 
     IssuanceLog(Path file) throws IOException {
+        this(file, new SecureRandom());
+    }
+
+    IssuanceLog(Path file, SecureRandom random) throws IOException {
         this.file = file;
+        this.random = random;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock l;
         try {
@@ -79,30 +92,43 @@ final class IssuanceLog implements Closeable {
         }
         this.lock = l;
         try {
-            this.lastRecorded = recover();
-            this.lastReserved = lastRecorded;
+            recover();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
     }
 
-    /** The highest serial on record or reserved, zero for an empty log. */
-    BigInteger lastSerial() {
+    /** Whether this CA handed out {@code serial}: recorded, or reserved by a signature in progress. */
+    boolean contains(BigInteger serial) {
         mutex.lock();
         try {
-            return lastReserved;
+            return serials.contains(serial);
         } finally {
             mutex.unlock();
         }
     }
 
-    /** The next serial number; it is never handed out again, whether or not it is then recorded. */
+    /** How many serials this CA handed out. */
+    int size() {
+        mutex.lock();
+        try {
+            return serials.size();
+        } finally {
+            mutex.unlock();
+        }
+    }
+
+    /** A fresh random serial number; it is never handed out again, whether or not it is then recorded. */
     BigInteger reserveSerial() {
         mutex.lock();
         try {
-            lastReserved = lastReserved.add(BigInteger.ONE);
-            return lastReserved;
+            while (true) {
+                BigInteger serial = new BigInteger(SERIAL_BITS, random);
+                if (serial.signum() > 0 && serials.add(serial)) {
+                    return serial;
+                }
+            }
         } finally {
             mutex.unlock();
         }
@@ -123,9 +149,6 @@ final class IssuanceLog implements Closeable {
             }
             waiting.add(line);
             long mine = ++enqueued;
-            if (serial.compareTo(lastRecorded) > 0) {
-                lastRecorded = serial;
-            }
             while (durable < mine) {
                 if (failure != null) {
                     throw new IOException(file + " could not be written: " + failure.getMessage(), failure);
@@ -178,69 +201,103 @@ final class IssuanceLog implements Closeable {
         channel.force(false);
     }
 
-    private BigInteger recover() throws IOException {
+    /** Reads every serial on record, and cuts off the trace of a batch a crash left unfinished. */
+    private void recover() throws IOException {
         long size = channel.size();
-        if (size == 0) {
-            return BigInteger.ZERO;
-        }
-        // the tail, line by line from the end, up to RECOVERY_LINES complete lines
-        long end = lastNewlineBefore(size);
-        List<long[]> lines = new ArrayList<>(); // {start, end} of each line, newest first
-        long cursor = end;
-        while (cursor >= 0 && lines.size() < RECOVERY_LINES) {
-            long start = lastNewlineBefore(cursor) + 1;
-            lines.add(new long[] {start, cursor});
-            cursor = start - 1;
-        }
-        BigInteger highest = BigInteger.ZERO;
-        long keepUpTo = end + 1; // bytes from here on are a crash trace
-        for (long[] span : lines) { // newest first: a damaged line discards itself and everything newer
-            BigInteger serial = parseSerial(span[0], span[1]);
-            if (serial == null) {
-                keepUpTo = span[0];
-                highest = BigInteger.ZERO;
-            } else if (serial.compareTo(highest) > 0) {
-                highest = serial;
+        long end = size == 0 ? -1 : lastNewlineBefore(size); // bytes after the last newline: a line cut short
+        long damagedAt = -1;        // start of the first damaged line
+        long linesAfterDamage = 0;
+        long lineStart = 0;
+        StringBuilder serial = new StringBuilder(MAX_SERIAL_HEX + 1);
+        boolean inSerial = true;    // still reading the current line's serial
+        boolean nul = false;        // the current line holds a NUL: blocks of a write that never reached the disk
+        ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK);
+        for (long position = 0; position <= end; ) {
+            chunk.clear();
+            chunk.limit((int) Math.min(READ_CHUNK, end + 1 - position));
+            int n = channel.read(chunk, position);
+            if (n <= 0) {
+                throw new IOException(file + " changed while it was read");
             }
+            byte[] bytes = chunk.array();
+            for (int i = 0; i < n; i++) {
+                byte b = bytes[i];
+                if (b == '\n') {
+                    if (damagedAt >= 0) {
+                        linesAfterDamage++;
+                    } else if (nul) {
+                        damagedAt = lineStart;
+                    } else {
+                        record(serial, inSerial, lineStart);
+                    }
+                    lineStart = position + i + 1;
+                    serial.setLength(0);
+                    inSerial = true;
+                    nul = false;
+                } else if (b == 0) {
+                    nul = true;
+                } else if (inSerial) {
+                    if (b == ' ') {
+                        inSerial = false;
+                    } else if (serial.length() <= MAX_SERIAL_HEX) {
+                        serial.append((char) (b & 0xff));
+                    }
+                }
+            }
+            position += n;
         }
-        if (highest.signum() == 0 && keepUpTo > 0) {
-            // the whole window is crash trace, yet older records exist: the next serial cannot be known
-            throw new IOException(file + ": the last " + lines.size() + " records are unreadable; refusing to guess the next serial");
+        long keepUpTo = end + 1;
+        if (damagedAt >= 0) {
+            if (linesAfterDamage >= RECOVERY_LINES) {
+                throw new IOException(file + ": the record at byte " + damagedAt + " is unreadable and " + linesAfterDamage
+                        + " records follow it, more than one unfinished batch can hold; refusing to guess");
+            }
+            keepUpTo = damagedAt;
         }
         if (keepUpTo != size) {
             channel.truncate(keepUpTo);
             channel.force(true);
         }
-        return highest;
+    }
+
+    /** Adds the serial of a complete, undamaged line. */
+    private void record(CharSequence hex, boolean noSpace, long start) throws IOException {
+        BigInteger serial;
+        try {
+            if (noSpace || hex.length() == 0 || hex.length() > MAX_SERIAL_HEX) {
+                throw new NumberFormatException();
+            }
+            serial = new BigInteger(hex.toString(), 16);
+        } catch (NumberFormatException e) {
+            throw new IOException(file + ": the record at byte " + start + " is not '<serial hex> <certificate>'; "
+                    + "refusing to guess which serials were issued");
+        }
+        if (serial.signum() <= 0 || !serials.add(serial)) {
+            throw new IOException(file + ": the record at byte " + start + " has serial " + serial.toString(16)
+                    + ", which is not positive or is on record already; refusing to start");
+        }
     }
 
     /**
-     * The serial of the line in [start, end), or null for a crash trace: NUL bytes are blocks of a write
-     * that never reached the disk.
-     *
-     * @throws IOException for any other malformed line: someone changed the file, and guessing the next
-     *                     serial could reissue one
+     * The certificate recorded with {@code serial} in the log {@code file}, read without the lock (a running
+     * server holds it): for the administrator's command line. Reads the whole file.
      */
-    private BigInteger parseSerial(long start, long end) throws IOException {
-        ByteBuffer line = ByteBuffer.allocate((int) (end - start));
-        channel.read(line, start);
-        byte[] bytes = line.array();
-        for (byte b : bytes) {
-            if (b == 0) {
-                return null;
+    static java.util.Optional<byte[]> find(Path file, BigInteger serial) throws IOException {
+        String prefix = serial.toString(16) + " ";
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.startsWith(prefix)) {
+                    try {
+                        return java.util.Optional.of(Base64.decode(line.substring(prefix.length()).strip()));
+                    } catch (RuntimeException e) {
+                        throw new IOException(file + ": the record of serial " + serial.toString(16) + " is damaged");
+                    }
+                }
             }
+        } catch (java.nio.file.NoSuchFileException e) {
+            return java.util.Optional.empty();
         }
-        String text = new String(bytes, StandardCharsets.US_ASCII);
-        int space = text.indexOf(' ');
-        try {
-            if (space <= 0) {
-                throw new NumberFormatException();
-            }
-            return new BigInteger(text.substring(0, space), 16);
-        } catch (NumberFormatException e) {
-            throw new IOException(file + ": the record at byte " + start + " is not '<serial hex> <certificate>'; "
-                    + "refusing to guess the next serial");
-        }
+        return java.util.Optional.empty();
     }
 
     /** Position of the last '\n' strictly before {@code limit}, or -1. */

@@ -15,10 +15,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
@@ -55,6 +57,9 @@ public final class LocalCa implements Closeable {
     }
 
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The issuance log and the revocation log in a CA's directory. */
+    public static final String ISSUED_LOG = "issued.log";
+    public static final String REVOKED_LOG = "revoked.log";
 
     private final CaSettings settings;
     private final PrivateKey key;
@@ -66,11 +71,11 @@ public final class LocalCa implements Closeable {
     private final ApprovalQueue approvals;
     private final RevocationLog revocations;
 
-    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals)
-            throws GeneralSecurityException {
+    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals,
+                    RevocationLog revocations) throws GeneralSecurityException {
         this.settings = settings;
         this.approvals = approvals;
-        this.revocations = new RevocationLog(log.file().resolveSibling("revoked.log"));
+        this.revocations = revocations;
         this.key = SignatureProvider.adopt(key); // once, not a key conversion per signature
         this.certificate = certificate;
         this.log = log;
@@ -93,7 +98,14 @@ public final class LocalCa implements Closeable {
             }
             PrivateKey key = Pem.readPrivateKey(keyFile);
             X509Certificate cert = Pem.readCertificates(certFile).get(0);
-            return new LocalCa(settings, key, cert, new IssuanceLog(dir.resolve("issued.log")), new ApprovalQueue(dir.resolve("pending")));
+            IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
+            try {
+                return new LocalCa(settings, key, cert, log, new ApprovalQueue(dir.resolve("pending")),
+                        new RevocationLog(dir.resolve(REVOKED_LOG)));
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                log.close();
+                throw e;
+            }
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
         }
@@ -107,9 +119,30 @@ public final class LocalCa implements Closeable {
         return certificate;
     }
 
-    /** Certificates of this CA revoked through CMC ({@code ca/<name>/revoked.log}). */
+    /** Certificates of this CA revoked through CMC or {@code Admin revoke} ({@code ca/<name>/revoked.log}). */
     public RevocationLog revocations() {
         return revocations;
+    }
+
+    /**
+     * The certificate a local CA in {@code dir} issued with {@code serial}, read while a server may be running
+     * (for the administrator's command line); empty if it issued none.
+     */
+    public static Optional<X509Certificate> findIssued(Path dir, BigInteger serial) throws IOException {
+        Optional<byte[]> der = IssuanceLog.find(dir.resolve(ISSUED_LOG), serial);
+        if (der.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Pem.parseCertificate(der.get()));
+        } catch (GeneralSecurityException e) {
+            throw new IOException(dir.resolve(ISSUED_LOG) + ": the certificate with serial " + serial.toString(16) + " is damaged", e);
+        }
+    }
+
+    /** The revocations of the local CA in {@code dir}, for the administrator's command line while a server may run. */
+    public static RevocationLog revocations(Path dir) throws IOException {
+        return new RevocationLog(dir.resolve(REVOKED_LOG));
     }
 
     /** Requests of this CA waiting for an administrator ({@code ca/<name>/pending}). */
@@ -117,9 +150,25 @@ public final class LocalCa implements Closeable {
         return approvals;
     }
 
-    /** The highest serial number issued so far (zero before the first issuance). */
-    public BigInteger lastSerial() {
-        return log.lastSerial();
+    /** Whether this CA issued (or is issuing) a certificate with {@code serial}. */
+    public boolean hasIssued(BigInteger serial) {
+        return log.contains(serial);
+    }
+
+    /**
+     * Whether {@code certificate} names this CA as its issuer: the issuer name and, when the certificate carries
+     * one, its authority key identifier. Its signature was checked by PKIX validation before this is asked.
+     */
+    public boolean isIssuerOf(X509Certificate certificate) {
+        if (!certificate.getIssuerX500Principal().equals(this.certificate.getSubjectX500Principal())) {
+            return false;
+        }
+        byte[] aki = certificate.getExtensionValue(Extension.authorityKeyIdentifier.getId());
+        if (aki == null) {
+            return true;
+        }
+        byte[] keyId = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(aki).getOctets()).getKeyIdentifier();
+        return keyId == null || java.util.Arrays.equals(keyId, authorityKeyIdentifier.getKeyIdentifier());
     }
 
     /** Issues an end-entity certificate and records it durably before returning it. */

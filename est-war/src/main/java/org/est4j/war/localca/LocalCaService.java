@@ -18,6 +18,8 @@ import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaService;
 import org.est4j.spi.CaUnavailableException;
+import org.est4j.spi.CertificateStatus;
+import org.est4j.spi.CertificateStatusRequest;
 import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.CsrAttributes;
@@ -116,7 +118,8 @@ public class LocalCaService implements CaService {
     /**
      * CMC revokeRequest: allowed to the holder of the certificate (the TLS client certificate with that
      * issuer and serial) and to a registration authority (a validated TLS certificate with
-     * {@code id-kp-cmcRA}). Recorded durably in {@code revoked.log}; est4j publishes no CRL or OCSP yet.
+     * {@code id-kp-cmcRA}). Recorded durably in {@code revoked.log}; from then on the certificate authenticates
+     * nothing ({@link #certificateStatus}). Revoking a revoked certificate again succeeds and changes nothing.
      */
     @Override
     public void revoke(RevocationRequest request) throws CaException {
@@ -125,7 +128,7 @@ public class LocalCaService implements CaService {
             throw new CsrRejectedException("this CA is " + ca.certificate().getSubjectX500Principal().getName()
                     + ", not the issuer named in the revocation request");
         }
-        if (request.serialNumber().signum() <= 0 || request.serialNumber().compareTo(ca.lastSerial()) > 0) {
+        if (!ca.hasIssued(request.serialNumber())) {
             throw new CsrRejectedException("this CA has issued no certificate with serial " + request.serialNumber().toString(16));
         }
         X509Certificate own = request.client().certificate().orElse(null);
@@ -140,6 +143,29 @@ public class LocalCaService implements CaService {
         } catch (IOException e) {
             throw new CaUnavailableException("the local CA cannot record the revocation right now", null, e);
         }
+    }
+
+    /**
+     * Revoked when this CA's {@code revoked.log} says so (written by CMC or by {@code Admin revoke}, read anew
+     * whenever it grew); good when this CA issued it; unknown when no local CA issued it.
+     */
+    @Override
+    public CertificateStatus certificateStatus(CertificateStatusRequest request) throws CaException {
+        X509Certificate certificate = request.certificate();
+        for (LocalCa ca : runtime.localCas()) {
+            if (ca.isIssuerOf(certificate)) {
+                try {
+                    Optional<RevocationLog.Revocation> revocation = ca.revocations().find(certificate.getSerialNumber());
+                    if (revocation.isPresent()) {
+                        return CertificateStatus.revoked(revocation.get().time(), revocation.get().reason());
+                    }
+                } catch (IOException e) {
+                    throw new CaUnavailableException("the local CA cannot read its revocations right now", null, e);
+                }
+                return ca.hasIssued(certificate.getSerialNumber()) ? CertificateStatus.good() : CertificateStatus.unknown();
+            }
+        }
+        return CertificateStatus.unknown();
     }
 
     private static boolean isRegistrationAuthority(X509Certificate certificate) {

@@ -79,22 +79,87 @@ class LocalCaTest {
     }
 
     @Test
-    void serialsContinueAfterARestartAndTheCaKeyIsKept() throws Exception {
-        BigInteger last;
+    void serialsAreRandomPositiveAndAtMost16OctetsAndKnownAfterARestart() throws Exception {
+        List<BigInteger> issued = new ArrayList<>();
         X509Certificate root;
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
             root = ca.certificate();
-            ca.issue(profile("a"));
-            last = ca.issue(profile("b")).getSerialNumber();
+            for (int i = 0; i < 5; i++) {
+                issued.add(ca.issue(profile("s" + i)).getSerialNumber());
+            }
+        }
+        for (int i = 0; i < issued.size(); i++) {
+            BigInteger serial = issued.get(i);
+            assertTrue(serial.signum() > 0);
+            // 127 random bits: more than 64 bits with overwhelming probability (BR 7.1 asks for 64 from a CSPRNG)
+            assertTrue(serial.bitLength() > 64 && serial.bitLength() <= 127, serial.toString(16));
+            assertTrue(serial.toByteArray().length <= 16, "at most 16 octets, RFC 5280 allows 20");
+            if (i > 0) {
+                assertFalse(serial.subtract(issued.get(i - 1)).abs().equals(BigInteger.ONE), "not sequential");
+            }
         }
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            assertEquals(root, ca.certificate());
-            assertEquals(last, ca.lastSerial());
-            X509Certificate next = ca.issue(profile("c"));
-            assertEquals(last.add(BigInteger.ONE), next.getSerialNumber());
+            assertEquals(root, ca.certificate(), "the CA key is kept");
+            for (BigInteger serial : issued) {
+                assertTrue(ca.hasIssued(serial));
+            }
+            assertFalse(ca.hasIssued(BigInteger.valueOf(7)));
+            X509Certificate next = ca.issue(profile("after-restart"));
+            assertFalse(issued.contains(next.getSerialNumber()));
             assertChainsTo(next, root);
         }
-        assertEquals(3, Files.readAllLines(dir.resolve("issued.log")).size());
+        assertEquals(6, Files.readAllLines(dir.resolve("issued.log")).size());
+    }
+
+    @Test
+    void aSerialDrawnTwiceIsDrawnAgain() throws Exception {
+        // a random source that repeats its first draw: the log must not hand out that serial a second time
+        java.security.SecureRandom repeating = new java.security.SecureRandom() {
+            private static final long serialVersionUID = 1L;
+            private int calls;
+
+            @Override
+            public void nextBytes(byte[] bytes) {
+                java.util.Arrays.fill(bytes, (byte) (calls++ < 2 ? 0x42 : 0x17 + calls));
+            }
+        };
+        try (IssuanceLog log = new IssuanceLog(dir.resolve("issued.log"), repeating)) {
+            BigInteger first = log.reserveSerial();
+            BigInteger second = log.reserveSerial();
+            assertFalse(first.equals(second));
+            assertTrue(log.contains(first) && log.contains(second));
+        }
+    }
+
+    @Test
+    void aStoreWithSequentialSerialsOfEarlierVersionsKeepsWorking() throws Exception {
+        String cert;
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        Path log = dir.resolve("issued.log");
+        String first = Files.readAllLines(log).get(0);
+        cert = first.substring(first.indexOf(' ') + 1);
+        Files.writeString(log, "1 " + cert + "\n2 " + cert + "\n3 " + cert + "\n", StandardCharsets.US_ASCII);
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            assertTrue(ca.hasIssued(BigInteger.ONE) && ca.hasIssued(BigInteger.TWO) && ca.hasIssued(BigInteger.valueOf(3)));
+            assertFalse(ca.hasIssued(BigInteger.valueOf(4)));
+            BigInteger next = ca.issue(profile("b")).getSerialNumber();
+            assertTrue(next.bitLength() > 64);
+        }
+        assertEquals(4, Files.readAllLines(log).size());
+    }
+
+    @Test
+    void aSerialOnRecordTwiceStopsStart() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        Path log = dir.resolve("issued.log");
+        String first = Files.readAllLines(log).get(0);
+        Files.write(log, (first + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
+        assertTrue(e.getMessage().contains("on record already"), e.getMessage());
     }
 
     @Test
@@ -127,38 +192,56 @@ class LocalCaTest {
     }
 
     @Test
-    void aTornLastLineFromACrashIsCutAndTheSerialStillAdvances() throws Exception {
-        BigInteger last;
+    void aTornLastLineFromACrashIsCut() throws Exception {
+        BigInteger kept;
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            last = ca.issue(profile("a")).getSerialNumber();
+            kept = ca.issue(profile("a")).getSerialNumber();
         }
         Path log = dir.resolve("issued.log");
         long goodSize = Files.size(log);
         Files.write(log, "2 MIIBhalfwrittencert".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
             assertEquals(goodSize, Files.size(log));
-            assertEquals(last.add(BigInteger.ONE), ca.issue(profile("b")).getSerialNumber());
+            assertTrue(ca.hasIssued(kept));
+            assertFalse(ca.hasIssued(BigInteger.TWO), "never returned to anyone");
+            assertFalse(ca.issue(profile("b")).getSerialNumber().equals(kept));
         }
     }
 
     @Test
-    void blocksOfAnUnfinishedBatchAreCutAndSerialsContinueAboveTheHighestRecord() throws Exception {
+    void blocksOfAnUnfinishedBatchAreCutFromTheFirstDamagedLine() throws Exception {
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
             ca.issue(profile("a"));
         }
         Path log = dir.resolve("issued.log");
         String first = Files.readAllLines(log).get(0);
         String cert = first.substring(first.indexOf(' ') + 1);
-        // a group commit wrote serials out of order (5 was signed before 4), then the next batch never reached the disk
+        // a group commit wrote serials out of order, then the next batch never reached the disk
         Files.write(log, ("5 " + cert + "\n4 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         long goodSize = Files.size(log);
         byte[] lostBlocks = new byte[300];
         Files.write(log, lostBlocks, StandardOpenOption.APPEND);
-        Files.write(log, ("7 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        Files.write(log, ("\n7 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
             assertEquals(goodSize, Files.size(log), "the NUL blocks and everything after them are cut");
-            assertEquals(BigInteger.valueOf(6), ca.issue(profile("b")).getSerialNumber(), "above 5, not above the last line's 4");
+            assertTrue(ca.hasIssued(BigInteger.valueOf(5)) && ca.hasIssued(BigInteger.valueOf(4)));
+            assertFalse(ca.hasIssued(BigInteger.valueOf(7)));
         }
+    }
+
+    @Test
+    void damageFarFromTheEndStopsStartInsteadOfGuessing() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        Path log = dir.resolve("issued.log");
+        StringBuilder after = new StringBuilder("\0\0\0\n");
+        for (int i = 1; i <= IssuanceLog.RECOVERY_LINES; i++) {
+            after.append(Integer.toHexString(i)).append(" MIIB\n");
+        }
+        Files.write(log, after.toString().getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
+        IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
+        assertTrue(e.getMessage().contains("refusing to guess"), e.getMessage());
     }
 
     @Test
