@@ -36,7 +36,8 @@ class AdminRevokeTest {
 
     private static CaSettings settings() {
         return new CaSettings("default", KeyAlgorithm.EC_P256, "CN=Admin Test CA", 3650, 30, List.of("1.3.6.1.5.5.7.3.2"),
-                new org.est4j.spi.CsrAttributes(List.of()), false, 60);
+                new org.est4j.spi.CsrAttributes(List.of()), false, 60,
+                org.est4j.jaxrs.policy.RequestPolicy.DEFAULTS);
     }
 
     @Test

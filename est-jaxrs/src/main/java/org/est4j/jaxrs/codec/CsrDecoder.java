@@ -70,8 +70,20 @@ public final class CsrDecoder {
             if (outer == null || in.available() > 0) {
                 throw EstProtocolException.badRequest("the request is not a single DER-encoded PKCS#10 CertificationRequest");
             }
+            // RFC 2986 requires DER. A request in BER (indefinite lengths, unsorted SETs, ...) is refused rather than
+            // re-encoded: its signature covers the bytes the client sent, and a CA should certify exactly those.
+            if (!java.util.Arrays.equals(outer.getEncoded(ASN1Encoding.DER), der)) {
+                throw EstProtocolException.badRequest("the request is not DER-encoded (RFC 2986 requires DER; this is BER or a"
+                        + " non-canonical encoding)");
+            }
             // one parse: the structure read above is the request (the signature check DER-encodes its info itself)
-            return new PKCS10CertificationRequest(org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(outer));
+            org.bouncycastle.asn1.pkcs.CertificationRequest request = org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(outer);
+            java.math.BigInteger version = request.getCertificationRequestInfo().getVersion().getValue();
+            if (version.signum() != 0) {
+                throw EstProtocolException.badRequest("the request's version is " + version.toString().substring(0, Math.min(12,
+                        version.toString().length())) + "; the only PKCS#10 version is v1, encoded 0 (RFC 2986 section 4.1)");
+            }
+            return new PKCS10CertificationRequest(request);
         } catch (IOException | RuntimeException e) {
             if (e instanceof EstProtocolException epe) {
                 throw epe;

@@ -15,11 +15,13 @@ import java.util.List;
  * @param manualApproval   whether every request waits for an administrator (otherwise only requests whose
  *                         authentication was incomplete, RFC 7030 section 3.7, do)
  * @param retryAfterSeconds the {@code Retry-After} of a pending request
+ * @param requestPolicy    what this CA accepts in a request (keys, signatures, names, critical extensions)
  */
 public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
                          List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes,
-                         boolean manualApproval, int retryAfterSeconds) {
+                         boolean manualApproval, int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy) {
     public CaSettings {
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
+        java.util.Objects.requireNonNull(requestPolicy, "requestPolicy");
     }
 }

@@ -23,6 +23,7 @@ import org.est4j.jaxrs.auth.PasswordHashes;
 import org.est4j.jaxrs.auth.RevocationChecking;
 import org.est4j.jaxrs.policy.LabelPolicies;
 import org.est4j.jaxrs.policy.LabelPolicy;
+import org.est4j.jaxrs.policy.RequestPolicy;
 import org.est4j.jaxrs.policy.Labels;
 import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
 import org.est4j.jaxrs.proxy.ProxyConfig;
@@ -463,6 +464,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         java.util.Optional<CsrAttributes.KeyTemplate> templateKey = java.util.Optional.empty();
         List<CsrAttributes.ExtensionTemplate> templateExtensions = List.of();
         boolean template = false;
+        List<RequestPolicy.KeyRule> allowedKeys = RequestPolicy.DEFAULTS.keys();
+        java.util.Set<String> allowedDigests = RequestPolicy.DEFAULTS.signatureDigests();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -518,10 +521,27 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                                 + "extendedKeyUsage) or dotted OIDs (" + ex.getMessage() + ")");
                     }
                 }
+                case "allowed-keys" -> {
+                    try {
+                        allowedKeys = RequestPolicy.parseKeys(value);
+                        new RequestPolicy(allowedKeys, allowedDigests);
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, "a comma list of RSA-<min>-<max>, EC-P256, EC-P384, EC-P521, Ed25519, Ed448 ("
+                                + ex.getMessage() + ")");
+                    }
+                }
+                case "allowed-signature-digests" -> {
+                    try {
+                        allowedDigests = RequestPolicy.parseDigests(value);
+                        new RequestPolicy(allowedKeys, allowedDigests);
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, ex.getMessage());
+                    }
+                }
                 default -> throw new ConfigException(source + ": unknown key '" + key
                         + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
                         + "csr-attributes, csr-template-subject, csr-template-key, csr-template-extensions, approval, "
-                        + "retry-after-seconds)");
+                        + "retry-after-seconds, allowed-keys, allowed-signature-digests)");
             }
         }
         if (template) {
@@ -530,7 +550,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             items.add(new CsrAttributes.Template(templateSubject, templateKey, templateExtensions));
             csrAttributes = new CsrAttributes(items);
         }
-        return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter);
+        return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter,
+                new RequestPolicy(allowedKeys, allowedDigests));
     }
 
     /**

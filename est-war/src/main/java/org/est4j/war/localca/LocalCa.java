@@ -52,6 +52,18 @@ import org.est4j.war.config.CaSettings;
  */
 public final class LocalCa implements Closeable {
 
+    /**
+     * A request the certificate builder cannot turn into a certificate (an extension it refuses): the client's
+     * to fix, not a CA failure. The request policy refuses such requests first; this is the last line.
+     */
+    public static final class UnsignableRequestException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnsignableRequestException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** What to put in an end-entity certificate. */
     public record Profile(X500Principal subject, PublicKey publicKey, GeneralNames subjectAltNames, List<String> ekus) {
     }
@@ -195,9 +207,16 @@ public final class LocalCa implements Closeable {
             // a new JcaX509ExtensionUtils per certificate: its SHA-1 calculator is not thread-safe
             b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(profile.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
-            X509Certificate issued = Pem.toJdk(b.build(signer(settings, key)));
+            X509Certificate issued;
+            try {
+                issued = Pem.toJdk(b.build(signer(settings, key)));
+            } catch (IllegalArgumentException e) {
+                throw new UnsignableRequestException(e.getMessage(), e);
+            }
             log.append(serial, issued.getEncoded());
             return issued;
+        } catch (CertIOException e) {
+            throw new UnsignableRequestException(e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("local CA " + settings.name() + " could not sign: " + e.getMessage(), e);
         }

@@ -63,11 +63,9 @@ public class LocalCaService implements CaService {
         LocalCa ca = ca(request.label());
         CaSettings settings = runtime.caSettings(ca.name());
         CertificationRequest csr = request.csr();
+        settings.requestPolicy().check(csr);
         GeneralNames sans = csr.requestedExtension(SUBJECT_ALT_NAME).map(CertificateExtension::value)
                 .map(GeneralNames::getInstance).orElse(null);
-        if (csr.subject().getEncoded().length <= 2 && sans == null) {
-            throw new CsrRejectedException("the request has neither a subject nor a subjectAltName");
-        }
         LocalCa.Profile profile = new LocalCa.Profile(csr.subject(), csr.publicKey(), sans, settings.extendedKeyUsages());
         try {
             if (!request.client().isAuthenticated() || settings.manualApproval()) {
@@ -76,6 +74,8 @@ public class LocalCaService implements CaService {
             return new Issued(ca.issue(profile), List.of(ca.certificate()));
         } catch (IOException e) {
             throw new CaUnavailableException("the local CA cannot record the certificate right now", null, e);
+        } catch (LocalCa.UnsignableRequestException e) {
+            throw new CsrRejectedException("the local CA cannot make a certificate of this request (its names or extensions)", e);
         }
     }
 

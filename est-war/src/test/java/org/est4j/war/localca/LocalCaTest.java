@@ -46,7 +46,8 @@ class LocalCaTest {
     Path dir;
 
     private static CaSettings settings(KeyAlgorithm alg) {
-        return new CaSettings("default", alg, "CN=Test CA", 3650, 30, List.of(CLIENT_AUTH), new org.est4j.spi.CsrAttributes(List.of()), false, 60);
+        return new CaSettings("default", alg, "CN=Test CA", 3650, 30, List.of(CLIENT_AUTH), new org.est4j.spi.CsrAttributes(List.of()), false, 60,
+                org.est4j.jaxrs.policy.RequestPolicy.DEFAULTS);
     }
 
     private static LocalCa.Profile profile(String cn) {
