@@ -33,19 +33,19 @@ import org.bouncycastle.cert.X509CertificateHolder;
  * <pre>
  * java org.est4j.bench.PriorIssuances EST_HOME CA_NAME COUNT [THREADS]
  * </pre>
- * Appends COUNT lines {@code <serial hex> <base64 DER>\n} to {@code EST_HOME/ca/CA_NAME/issued.log}, serials
- * continuing after the highest of the last 4096 lines', each a real certificate signed by the CA's key
+ * Appends COUNT lines {@code <serial hex> <base64 DER>\n} to {@code EST_HOME/ca/CA_NAME/issued.log} with random
+ * 127-bit serials as est4j draws them (so est4j's start-up reads a store like its own), each a real certificate
+ * signed by the CA's key
  * ({@code ca-key.pem}, {@code ca.pem}) with the fastest provider here (ACCP, Conscrypt, else the JDK),
- * over a pool of 256 P-256 public keys, subject {@code CN=prior-<serial>}. Signs in parallel, writes in
- * serial order, forces the file to disk at the end. The file is locked while it is written, as est4j does.
+ * over a pool of 256 P-256 public keys, subject {@code CN=prior-<serial>}. Signs in parallel, forces the file to
+ * disk at the end. The file is locked while it is written, as est4j does.
  */
 public final class PriorIssuances {
 
     private static final int BATCH = 8192;
     private static final int KEY_POOL = 256;
-    /** As many trailing lines as est4j's IssuanceLog recovery reads (RECOVERY_LINES). */
-    private static final int TAIL_LINES = 4096;
-    private static final int TAIL_BYTES = 8 << 20;
+    /** est4j's serials: 127 random bits (IssuanceLog.SERIAL_BITS). */
+    private static final int SERIAL_BITS = 127;
 
     private PriorIssuances() {
     }
@@ -82,9 +82,10 @@ public final class PriorIssuances {
             if (lock == null) {
                 throw new IOException(log + " is locked: stop the server first");
             }
-            BigInteger last = lastSerial(ch, log);
-            System.out.printf(Locale.ROOT, "prior issuances: %d into %s after serial %s, provider %s, %d threads%n",
-                    count, log, last.toString(16), providerName, threads);
+            requireCompleteLastLine(ch, log);
+            System.out.printf(Locale.ROOT, "prior issuances: %d into %s, provider %s, %d threads%n", count, log, providerName, threads);
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            java.util.Set<BigInteger> drawn = new java.util.HashSet<>();
             ch.position(ch.size());
             OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 20);
             ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -94,14 +95,21 @@ public final class PriorIssuances {
                 Base64.Encoder b64 = Base64.getEncoder();
                 while (done < count) {
                     int n = (int) Math.min(BATCH, count - done);
-                    BigInteger base = last.add(BigInteger.valueOf(done + 1));
+                    BigInteger[] serials = new BigInteger[n];
+                    for (int i = 0; i < n; i++) {
+                        BigInteger serial;
+                        do {
+                            serial = new BigInteger(SERIAL_BITS, random);
+                        } while (serial.signum() == 0 || !drawn.add(serial));
+                        serials[i] = serial;
+                    }
                     byte[][] lines = new byte[n][];
                     List<Future<?>> parts = new ArrayList<>();
                     for (int w = 0; w < threads; w++) {
                         int worker = w;
                         parts.add(pool.submit(() -> {
                             for (int i = worker; i < n; i += threads) {
-                                BigInteger serial = base.add(BigInteger.valueOf(i));
+                                BigInteger serial = serials[i];
                                 int k = serial.intValue() & (KEY_POOL - 1);
                                 X509CertificateHolder c = issuer.issue(serial, new X500Name("CN=prior-" + serial.toString(16)), keys[k], skis[k]);
                                 lines[i] = (serial.toString(16) + " " + b64.encodeToString(c.getEncoded()) + "\n")
@@ -128,47 +136,22 @@ public final class PriorIssuances {
             } finally {
                 pool.shutdownNow();
             }
-            System.out.printf(Locale.ROOT, "prior issuances done: %d certificates in %.1f s, %s is %d MB, last serial %s%n", count,
-                    (System.nanoTime() - t0) / 1e9, log.getFileName(), ch.size() >> 20, last.add(BigInteger.valueOf(count)).toString(16));
+            System.out.printf(Locale.ROOT, "prior issuances done: %d certificates in %.1f s, %s is %d MB%n", count,
+                    (System.nanoTime() - t0) / 1e9, log.getFileName(), ch.size() >> 20);
             lock.release();
         }
     }
 
-    /**
-     * The highest serial among the last {@value #TAIL_LINES} lines (est4j signs in parallel, so its lines may be
-     * slightly out of serial order; it recovers the same way), zero for an empty file. Refuses a file that
-     * does not end with a newline.
-     */
-    private static BigInteger lastSerial(FileChannel ch, Path file) throws IOException {
+    /** Refuses a file that does not end with a newline: a torn write est4j's start-up cuts off first. */
+    private static void requireCompleteLastLine(FileChannel ch, Path file) throws IOException {
         long size = ch.size();
         if (size == 0) {
-            return BigInteger.ZERO;
+            return;
         }
-        int tail = (int) Math.min(size, TAIL_BYTES);
-        ByteBuffer buf = ByteBuffer.allocate(tail);
-        while (buf.hasRemaining()) {
-            if (ch.read(buf, size - tail + buf.position()) < 0) {
-                break;
-            }
-        }
-        String text = new String(buf.array(), StandardCharsets.US_ASCII);
-        if (!text.endsWith("\n")) {
+        ByteBuffer last = ByteBuffer.allocate(1);
+        ch.read(last, size - 1);
+        if (last.get(0) != '\n') {
             throw new IOException(file + " does not end with a newline (torn write?): start the server once to repair it");
         }
-        String[] lines = text.split("\n");
-        BigInteger max = BigInteger.ZERO;
-        // the first piece may be a partial line when the file is longer than the tail read
-        for (int i = lines.length - 1, seen = 0; i >= (tail < size ? 1 : 0) && seen < TAIL_LINES; i--, seen++) {
-            String line = lines[i];
-            int space = line.indexOf(' ');
-            if (line.isEmpty()) {
-                continue;
-            }
-            BigInteger serial = new BigInteger(space < 0 ? line : line.substring(0, space), 16);
-            if (serial.compareTo(max) > 0) {
-                max = serial;
-            }
-        }
-        return max;
     }
 }

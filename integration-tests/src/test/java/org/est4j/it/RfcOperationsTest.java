@@ -299,13 +299,6 @@ class RfcOperationsTest extends OwnConfigurationScenarios {
         X509Certificate theirs = enrollWithPassword(Pki.p256(), "CN=cmc-revoke-theirs");
         EstHttp asHolder = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(mine.getPrivate(), myCert, target.ca())));
 
-        EstHttp.Reply own = asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(
-                CmcMessages.revokeRequest(myCert.getIssuerX500Principal(), myCert.getSerialNumber(), 1, myCert, mine.getPrivate())));
-        CmcMessages.Response ok = CmcMessages.parseResponse(own.base64Body(), serverCertificate());
-        assertTrue(ok.statusFor(CmcMessages.REVOKE_BODY_PART_ID).isSuccess(), ok::toString);
-        assertTrue(Files.readString(target.estHome().resolve("ca/default/revoked.log"))
-                .contains(" " + myCert.getSerialNumber().toString(16) + " 1 "), "recorded with reason keyCompromise");
-
         EstHttp.Reply other = asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(
                 CmcMessages.revokeRequest(theirs.getIssuerX500Principal(), theirs.getSerialNumber(), 0, myCert, mine.getPrivate())));
         assertEquals(200, other.status(), "a refusal the CMC layer can express is a CMC status, not an HTTP error");
@@ -313,6 +306,44 @@ class RfcOperationsTest extends OwnConfigurationScenarios {
                 .statusFor(CmcMessages.REVOKE_BODY_PART_ID);
         assertEquals("failed", refused.status());
         assertEquals("badIdentity", refused.failInfo());
+
+        EstHttp.Reply own = asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(
+                CmcMessages.revokeRequest(myCert.getIssuerX500Principal(), myCert.getSerialNumber(), 1, myCert, mine.getPrivate())));
+        CmcMessages.Response ok = CmcMessages.parseResponse(own.base64Body(), serverCertificate());
+        assertTrue(ok.statusFor(CmcMessages.REVOKE_BODY_PART_ID).isSuccess(), ok::toString);
+        assertTrue(Files.readString(target.estHome().resolve("ca/default/revoked.log"))
+                .contains(" " + myCert.getSerialNumber().toString(16) + " 1 "), "recorded with reason keyCompromise");
+
+        // from now on the revoked certificate authenticates nothing: neither a renewal nor an enrollment
+        EstHttp.Reply renewal = asHolder.postCsr("simplereenroll", Pki.csr(mine, "CN=cmc-revoke-mine").getEncoded());
+        assertEquals(401, renewal.status(), renewal::toString);
+        assertEquals("401 the TLS client certificate is not accepted: certificate revoked\n", renewal.text());
+        EstHttp.Reply enrollment = asHolder.postCsr("simpleenroll", Pki.csr(Pki.p256(), "CN=cmc-revoke-new").getEncoded());
+        assertEquals(401, enrollment.status(), enrollment::toString);
+        assertEquals(401, asHolder.post("fullcmc", CMC_REQUEST, Base64.getMimeEncoder().encode(CmcMessages.revokeRequest(
+                theirs.getIssuerX500Principal(), theirs.getSerialNumber(), 0, myCert, mine.getPrivate()))).status());
+    }
+
+    /**
+     * {@code Admin revoke}, run while the server runs (as an administrator would, on the same data directory):
+     * the certificate is refused from the next request on, and RA status goes with it.
+     */
+    @Test
+    void aCertificateRevokedWithTheAdminCommandIsRefusedAtOnce() throws Exception {
+        KeyPair keys = Pki.p256();
+        X509Certificate certificate = enrollWithPassword(keys, "CN=admin-revoked");
+        EstHttp device = new EstHttp(target.estBase(), Pki.tls(target.ca(), Pki.clientKey(keys.getPrivate(), certificate, target.ca())));
+        assertEquals(200, device.postCsr("simplereenroll", Pki.csr(keys, "CN=admin-revoked").getEncoded()).status(), "good before");
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int status = org.est4j.war.Admin.run(new String[] {"revoke", certificate.getSerialNumber().toString(16), "keyCompromise"},
+                target.estHome(), new java.io.PrintStream(out, true, StandardCharsets.UTF_8), System.err);
+        assertEquals(0, status, out::toString);
+
+        EstHttp.Reply after = device.postCsr("simplereenroll", Pki.csr(keys, "CN=admin-revoked").getEncoded());
+        assertEquals(401, after.status(), after::toString);
+        assertEquals("401 the TLS client certificate is not accepted: certificate revoked\n", after.text());
+        assertEquals(204, device.get("csrattrs").status(), "csrattrs needs no authentication: the revoked client is anonymous there");
     }
 
     @Test
