@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 public record CsrAttributes(List<Item> items) {
 
-    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+    private static final Pattern OID = Pattern.compile("[0-2](?:\\.(?:0|[1-9][0-9]*+))++");
 
     public CsrAttributes {
         items = List.copyOf(items);

@@ -35,13 +35,12 @@ public class CaCertificatesFilter extends GenericFilter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        Optional<String> label = "GET".equals(request.getMethod())
-                ? cacertsLabel(request.getRequestURI(), request.getContextPath()) : null;
+        String label = "GET".equals(request.getMethod()) ? cacertsLabel(request.getRequestURI(), request.getContextPath()) : null;
         EnrollmentHandler h = label == null ? null : handler();
         EstReply reply = null;
         if (h != null) {
             try {
-                reply = h.caCertificates(label, request.getRemoteAddr());
+                reply = h.caCertificates(label.isEmpty() ? Optional.empty() : Optional.of(label), request.getRemoteAddr());
             } catch (Exception e) {
                 reply = null; // the resource answers, through the exception mapper
             }
@@ -53,18 +52,21 @@ public class CaCertificatesFilter extends GenericFilter {
         reply.writeTo((HttpServletResponse) res);
     }
 
-    /** The label of a {@code cacerts} request (empty without one), or null for any other path. */
-    static Optional<String> cacertsLabel(String uri, String contextPath) {
+    /**
+     * The label of a {@code cacerts} request, {@code ""} without one (a label is never empty), or null for any other
+     * path.
+     */
+    static String cacertsLabel(String uri, String contextPath) {
         int start = contextPath.length();
         if (!uri.startsWith(PREFIX, start) || !uri.endsWith(OPERATION)) {
             return null;
         }
         String rest = uri.substring(start + PREFIX.length(), uri.length() - OPERATION.length());
         if (rest.isEmpty()) {
-            return Optional.empty();
+            return "";
         }
         String label = rest.substring(0, rest.length() - 1);
-        return rest.endsWith("/") && Labels.isValid(label) ? Optional.of(label) : null;
+        return rest.endsWith("/") && Labels.isValid(label) ? label : null;
     }
 
     private EnrollmentHandler handler() {

@@ -3,7 +3,6 @@ package org.est4j.jaxrs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
@@ -12,9 +11,9 @@ class CaCertificatesFilterTest {
 
     @Test
     void answersCacertsWithAndWithoutALabel() {
-        assertEquals(Optional.empty(), CaCertificatesFilter.cacertsLabel("/.well-known/est/cacerts", ""));
-        assertEquals(Optional.of("iot"), CaCertificatesFilter.cacertsLabel("/.well-known/est/iot/cacerts", ""));
-        assertEquals(Optional.of("iot"), CaCertificatesFilter.cacertsLabel("/pki/.well-known/est/iot/cacerts", "/pki"));
+        assertEquals("", CaCertificatesFilter.cacertsLabel("/.well-known/est/cacerts", ""));
+        assertEquals("iot", CaCertificatesFilter.cacertsLabel("/.well-known/est/iot/cacerts", ""));
+        assertEquals("iot", CaCertificatesFilter.cacertsLabel("/pki/.well-known/est/iot/cacerts", "/pki"));
     }
 
     @Test

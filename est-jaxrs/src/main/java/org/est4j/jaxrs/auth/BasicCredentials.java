@@ -62,13 +62,15 @@ public record BasicCredentials(String username, char[] password) {
             chars.get(all);
             Arrays.fill(chars.array(), '\0');
             int colon = -1;
+            boolean control = false;
             for (int i = 0; i < all.length; i++) {
-                if (all[i] == ':') {
+                if (all[i] == ':' && colon < 0) {
                     colon = i;
-                    break;
                 }
+                // RFC 7617 section 2: neither user-id nor password contains a control character
+                control |= all[i] < 0x20 || all[i] == 0x7f;
             }
-            if (colon < 0) {
+            if (colon < 0 || control) {
                 Arrays.fill(all, '\0');
                 throw new MalformedException();
             }

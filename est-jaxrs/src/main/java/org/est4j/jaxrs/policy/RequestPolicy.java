@@ -6,7 +6,6 @@ import java.net.URISyntaxException;
 import java.security.PublicKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -150,11 +149,11 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
      * @throws CsrRejectedException naming the first rule it breaks
      */
     public void check(CertificationRequest request) throws CsrRejectedException {
-        String keyType = checkKey(request.publicKey());
+        checkKey(request.publicKey());
         // The signature rule is about the signature that proves possession: a request for a key the server
         // generates carries the client's template, whose key and signature RFC 7030 section 4.4.1 has ignored.
         if (request.format() == CertificationRequest.Format.PKCS10 && signsItsOwnKey(request)) {
-            checkSignature(request, keyType);
+            checkSignature(request);
         }
         checkSubject(request);
         checkAltNames(request);
@@ -177,8 +176,8 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
             PKCSObjectIdentifiers.id_RSASSA_PSS, "RSASSA-PSS", EdECObjectIdentifiers.id_X25519, "X25519",
             EdECObjectIdentifiers.id_X448, "X448");
 
-    /** The key's type as the rules name it, after checking it is allowed. */
-    private String checkKey(PublicKey key) throws CsrRejectedException {
+    /** Checks that a rule allows the key's type and size. */
+    private void checkKey(PublicKey key) throws CsrRejectedException {
         SubjectPublicKeyInfo info;
         try {
             info = SubjectPublicKeyInfo.getInstance(key.getEncoded());
@@ -207,7 +206,7 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
         }
         for (KeyRule rule : keys) {
             if (rule.accepts(type, bits)) {
-                return type;
+                return;
             }
         }
         throw refused("keys", (type.equals("RSA") ? "an RSA key of " + bits + " bits" : "a " + type + " key") + " is not allowed; allowed: "
@@ -227,8 +226,8 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
 
     private static boolean signsItsOwnKey(CertificationRequest request) {
         try {
-            return Arrays.equals(new PKCS10CertificationRequest(request.der()).getSubjectPublicKeyInfo().getEncoded(),
-                    request.publicKey().getEncoded());
+            return new PKCS10CertificationRequest(request.der()).getSubjectPublicKeyInfo()
+                    .equals(SubjectPublicKeyInfo.getInstance(request.publicKey().getEncoded()));
         } catch (java.io.IOException | RuntimeException e) {
             return true; // est4j decoded it before: cannot happen; check the signature rather than skip it
         }
@@ -259,7 +258,9 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
             NISTObjectIdentifiers.id_sha3_256, "SHA3-256", NISTObjectIdentifiers.id_sha3_384, "SHA3-384",
             NISTObjectIdentifiers.id_sha3_512, "SHA3-512", org.bouncycastle.asn1.oiw.OIWObjectIdentifiers.idSHA1, "SHA-1");
 
-    private void checkSignature(CertificationRequest request, String keyType) throws CsrRejectedException {
+    private static final Set<String> BROKEN_DIGESTS = Set.of("MD5", "SHA-1");
+
+    private void checkSignature(CertificationRequest request) throws CsrRejectedException {
         AlgorithmIdentifier algorithm;
         try {
             algorithm = new PKCS10CertificationRequest(request.der()).getSignatureAlgorithm();
@@ -280,7 +281,7 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
         }
         if (digest == null || !signatureDigests.contains(digest)) {
             throw refused("signature", "the request is signed with " + algorithmName(algorithm)
-                    + (digest != null && (digest.equals("MD5") || digest.equals("SHA-1")) ? ": MD5 and SHA-1 signatures are broken" : "")
+                    + (BROKEN_DIGESTS.contains(String.valueOf(digest)) ? ": MD5 and SHA-1 signatures are broken" : "")
                     + "; allowed digests: " + String.join(", ", new java.util.TreeSet<>(signatureDigests)));
         }
     }

@@ -64,4 +64,11 @@ class PasswordAndBasicTest {
         assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse("Basic !!!"));
         assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("nocolon")));
     }
+
+    @Test
+    void refusesControlCharactersAsRfc7617Does() {
+        assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("a\r\nSEVERE: forged:pw")));
+        assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("user:pass\u0000word")));
+        assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("us\u007fer:pw")));
+    }
 }

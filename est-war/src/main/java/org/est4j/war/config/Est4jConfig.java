@@ -124,7 +124,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     /** Subject field names accepted in csr-template-subject. */
     private static final Map<String, String> RDN_NAMES = Map.of("CN", "2.5.4.3", "O", "2.5.4.10", "OU", "2.5.4.11",
             "C", "2.5.4.6", "L", "2.5.4.7", "ST", "2.5.4.8", "serialNumber", "2.5.4.5");
-    private static final Pattern OID = Pattern.compile("[0-2](\\.(0|[1-9][0-9]*))+");
+    private static final Pattern OID = Pattern.compile("[0-2](?:\\.(?:0|[1-9][0-9]*+))++");
 
     public Est4jConfig {
         cas = Map.copyOf(cas);
