@@ -109,8 +109,15 @@ public final class EstAuthenticator {
                 methods.add(AuthenticationMethod.REGISTRATION_AUTHORITY);
             }
             tls = notRevoked(label, tls);
+            if (tls.revoked()) {
+                // whatever else the request carries: a client presenting a revoked certificate (a stolen device, a
+                // retired RA) is refused, not let in by a password beside it
+                LOG.log(Level.WARNING, "revoked TLS client certificate from {0}: {1}", request.remoteAddress(),
+                        ClientText.quote(request.tlsChain().get(0).getSubjectX500Principal().getName()));
+                throw unauthorized("the TLS client certificate is not accepted: " + tls.failure(), schemes);
+            }
             if (!tls.valid()) {
-                methods.remove(AuthenticationMethod.REGISTRATION_AUTHORITY); // a revoked RA is no RA
+                methods.remove(AuthenticationMethod.REGISTRATION_AUTHORITY);
             }
             if (tls.valid()) {
                 methods.add(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
@@ -192,9 +199,7 @@ public final class EstAuthenticator {
             throw unauthorized("unsupported HTTP authentication scheme '" + ClientText.quote(scheme, ClientText.REPLY_LIMIT) + "'", schemes);
         }
         if (methods.isEmpty()) {
-            // a revoked certificate is not "incomplete" authentication (RFC 7030 section 3.7): it is refused outright
-            boolean revoked = tls != null && tls.revoked();
-            if (queueIncomplete && !revoked && (tls != null || unknownUser.isPresent())) {
+            if (queueIncomplete && (tls != null || unknownUser.isPresent())) {
                 String reason = tls != null ? "TLS client certificate not accepted: " + tls.failure()
                         : "unknown HTTP user";
                 LOG.log(Level.INFO, "incomplete authentication from {0} ({1}): passing the request on for manual authorization",

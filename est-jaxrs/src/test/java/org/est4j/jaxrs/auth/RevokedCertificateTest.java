@@ -73,6 +73,19 @@ class RevokedCertificateTest {
     }
 
     @Test
+    void aPasswordBesideARevokedCertificateDoesNotLetTheClientIn() {
+        HashedCredentialStore users = new HashedCredentialStore(java.util.Map.of("est", PasswordHashes.hash("pw-123456".toCharArray())));
+        ClientCertificateValidator anchors = new ClientCertificateValidator(List.of(CA.certificate()));
+        EstAuthenticator authenticator = new EstAuthenticator(anchors, anchors, users, "est4j", HttpAuthentication.BASIC_ONLY,
+                request -> CertificateStatus.revoked(Instant.now(), 1));
+        HttpRequestInfo both = new HttpRequestInfo("application/pkcs10", 10, "Basic " + java.util.Base64.getEncoder()
+                .encodeToString("est:pw-123456".getBytes(java.nio.charset.StandardCharsets.UTF_8)), List.of(DEVICE), "192.0.2.9");
+        EstProtocolException e = assertThrows(EstProtocolException.class,
+                () -> authenticator.authenticate(Optional.empty(), both, LabelPolicy.DEFAULTS, true));
+        assertEquals("the TLS client certificate is not accepted: certificate revoked", e.getMessage());
+    }
+
+    @Test
     void aRevokedCertificateIsAnonymousWhereNothingIsDemanded() throws Exception {
         assertEquals(Set.of(), authenticator(DEVICE.getSerialNumber()).identify(Optional.empty(), tls(DEVICE)).methods());
     }
