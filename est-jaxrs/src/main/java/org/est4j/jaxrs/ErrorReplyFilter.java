@@ -48,6 +48,11 @@ public class ErrorReplyFilter extends GenericFilter {
             chain.doFilter(req, res);
             return;
         }
+        if (!isUriReference(request.getRequestURI(), false) || request.getQueryString() != null && !isUriReference(request.getQueryString(), true)) {
+            // Tomcat refuses these itself; Undertow passes them on, and RESTEasy then fails building the URI (a 500)
+            refuse(response, 400, "the request target is not a valid URI (RFC 3986 section 3.3)");
+            return;
+        }
         List<String> contentTypes = Collections.list(request.getHeaders("Content-Type"));
         if (contentTypes.size() > 1) {
             refuse(response, 400, "the request has " + contentTypes.size() + " Content-Type header fields; one is allowed");
@@ -95,6 +100,29 @@ public class ErrorReplyFilter extends GenericFilter {
         }
         String allow = response.getHeader("Allow");
         ErrorReplies.forStatus(status, allow == null ? Map.of() : Map.of("Allow", allow)).writeTo(response);
+    }
+
+    /**
+     * Whether {@code raw} (still percent-encoded, as on the request line) holds only what RFC 3986 allows in a path
+     * ({@code pchar} and "/") or, with {@code query}, in a query (also "?").
+     */
+    static boolean isUriReference(String raw, boolean query) {
+        if (raw == null) {
+            return false;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                    return false;
+                }
+                i += 2;
+            } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "-._~!$&'()*+,;=:@/".indexOf(c) >= 0
+                    || query && c == '?')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {

@@ -39,6 +39,18 @@ class ErrorReplyFilterTest {
     }
 
     @Test
+    void aRequestTargetThatIsNoUriIsRefused() {
+        assertTrue(ErrorReplyFilter.isUriReference("/.well-known/est/l.a_b~c-1/simpleenroll", false));
+        assertTrue(ErrorReplyFilter.isUriReference("/.well-known/est/caCerts%20x", false));
+        assertTrue(ErrorReplyFilter.isUriReference("a=b&c=/d?e", true));
+        for (String bad : new String[] {"/.well-known/est/sim[ple", "/.well-known/est/a b", "/.well-known/est/a\\b", "/x%zz", "/x%4",
+                "/x\u00e9", "/x\"y", "/x<y>", "/x{y}", "/x|y", "/x^y", "/x`y", "/x?y"}) {
+            assertFalse(ErrorReplyFilter.isUriReference(bad, false), bad);
+        }
+        assertFalse(ErrorReplyFilter.isUriReference(null, false));
+    }
+
+    @Test
     void twoContentTypesAreRefused() throws Exception {
         Servlets.Response r = run(new Servlets.Request().header("Content-Type", "application/pkcs10").header("Content-Type", "text/plain"),
                 recording());

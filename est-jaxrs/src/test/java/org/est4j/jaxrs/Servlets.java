@@ -25,6 +25,8 @@ public final class Servlets {
         public final Map<String, Object> attributes = new HashMap<>();
         public String remoteAddress = "127.0.0.1";
         public int localPort = 8081;
+        public String requestUri = "/.well-known/est/simpleenroll";
+        public String queryString;
 
         public Request header(String name, String value) {
             headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
@@ -44,6 +46,8 @@ public final class Servlets {
             return (HttpServletRequest) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {HttpServletRequest.class},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "getRemoteAddr" -> remoteAddress;
+                        case "getRequestURI" -> requestUri;
+                        case "getQueryString" -> queryString;
                         case "getLocalPort" -> localPort;
                         case "getHeader" -> values((String) args[0]).isEmpty() ? null : values((String) args[0]).get(0);
                         case "getHeaders" -> Collections.enumeration(values((String) args[0]));

@@ -47,6 +47,24 @@ class WildflyTest extends EstScenarios {
         org.junit.jupiter.api.Assertions.assertEquals("TLSv1.3", reply.response().sslSession().orElseThrow().getProtocol());
     }
 
+    /**
+     * Undertow passes characters RFC 3986 forbids in a path ({@code [}, {@code "}) to the application, where RESTEasy
+     * failed on them with a 500; est4j refuses them first. (Tomcat refuses them in the connector.)
+     */
+    @Test
+    void aRequestTargetThatIsNoUriIsA400Line() throws Exception {
+        RawHttps http = new RawHttps(target.host(), target.httpsPort(), Pki.tls(target.ca(), null));
+        for (String path : java.util.List.of("sim[ple", "sim]ple", "a\"b/cacerts", "x{y}/cacerts")) {
+            RawHttps.Response r = http.send("GET /.well-known/est/" + path + " HTTP/1.1", new byte[0]);
+            org.junit.jupiter.api.Assertions.assertEquals(400, r.status(), () -> path + ": " + r);
+            org.junit.jupiter.api.Assertions.assertEquals("400 the request target is not a valid URI (RFC 3986 section 3.3)\n", r.text());
+        }
+        // what Undertow itself refuses is a bare status: no page, no stack trace, no version
+        RawHttps.Response backslash = http.send("GET /.well-known/est/sim\\ple HTTP/1.1", new byte[0]);
+        org.junit.jupiter.api.Assertions.assertEquals(400, backslash.status(), backslash::toString);
+        BadInputTest.assertNoLeak("backslash on Undertow", backslash.text());
+    }
+
     /** Elytron's trust manager checks the client certificate against client-truststore.p12 during the handshake. */
     @Test
     void selfSignedClientCertificateFailsTheTlsHandshake() throws Exception {
