@@ -209,27 +209,31 @@ public class ErrorReplyFilter extends GenericFilter {
             super.setContentLengthLong(len);
         }
 
+        private void noteLength(String headerName) {
+            lengthDeclared |= "content-length".equalsIgnoreCase(headerName);
+        }
+
         @Override
         public void setHeader(String name, String value) {
-            lengthDeclared |= "content-length".equalsIgnoreCase(name);
+            noteLength(name);
             super.setHeader(name, value);
         }
 
         @Override
         public void addHeader(String name, String value) {
-            lengthDeclared |= "content-length".equalsIgnoreCase(name);
+            noteLength(name);
             super.addHeader(name, value);
         }
 
         @Override
         public void setIntHeader(String name, int value) {
-            lengthDeclared |= "content-length".equalsIgnoreCase(name);
+            noteLength(name);
             super.setIntHeader(name, value);
         }
 
         @Override
         public void addIntHeader(String name, int value) {
-            lengthDeclared |= "content-length".equalsIgnoreCase(name);
+            noteLength(name);
             super.addIntHeader(name, value);
         }
     }

@@ -56,6 +56,14 @@ class LocalCaTest {
                 new GeneralNames(new GeneralName(GeneralName.dNSName, cn + ".example")), List.of(CLIENT_AUTH));
     }
 
+    /** Creates the CA, issues one certificate and returns its line of the issuance log. */
+    private String oneRecord() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            ca.issue(profile("a"));
+        }
+        return Files.readAllLines(dir.resolve("issued.log")).get(0);
+    }
+
     private static void assertChainsTo(X509Certificate leaf, X509Certificate root) throws Exception {
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         params.setRevocationEnabled(false);
@@ -135,11 +143,8 @@ class LocalCaTest {
     @Test
     void aStoreWithSequentialSerialsOfEarlierVersionsKeepsWorking() throws Exception {
         String cert;
-        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            ca.issue(profile("a"));
-        }
+        String first = oneRecord();
         Path log = dir.resolve("issued.log");
-        String first = Files.readAllLines(log).get(0);
         cert = first.substring(first.indexOf(' ') + 1);
         Files.writeString(log, "1 " + cert + "\n2 " + cert + "\n3 " + cert + "\n", StandardCharsets.US_ASCII);
         try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
@@ -153,11 +158,8 @@ class LocalCaTest {
 
     @Test
     void aSerialOnRecordTwiceStopsStart() throws Exception {
-        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            ca.issue(profile("a"));
-        }
+        String first = oneRecord();
         Path log = dir.resolve("issued.log");
-        String first = Files.readAllLines(log).get(0);
         Files.write(log, (first + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
         assertTrue(e.getMessage().contains("on record already"), e.getMessage());
@@ -211,11 +213,8 @@ class LocalCaTest {
 
     @Test
     void blocksOfAnUnfinishedBatchAreCutFromTheFirstDamagedLine() throws Exception {
-        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            ca.issue(profile("a"));
-        }
+        String first = oneRecord();
         Path log = dir.resolve("issued.log");
-        String first = Files.readAllLines(log).get(0);
         String cert = first.substring(first.indexOf(' ') + 1);
         // a group commit wrote serials out of order, then the next batch never reached the disk
         Files.write(log, ("5 " + cert + "\n4 " + cert + "\n").getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
@@ -232,9 +231,7 @@ class LocalCaTest {
 
     @Test
     void damageFarFromTheEndStopsStartInsteadOfGuessing() throws Exception {
-        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            ca.issue(profile("a"));
-        }
+        oneRecord();
         Path log = dir.resolve("issued.log");
         StringBuilder after = new StringBuilder("\0\0\0\n");
         for (int i = 1; i <= IssuanceLog.RECOVERY_LINES; i++) {
@@ -255,9 +252,7 @@ class LocalCaTest {
 
     @Test
     void aCorruptLastRecordStopsStartInsteadOfGuessing() throws Exception {
-        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
-            ca.issue(profile("a"));
-        }
+        oneRecord();
         Files.write(dir.resolve("issued.log"), "zz-not-hex cert\n".getBytes(StandardCharsets.US_ASCII), StandardOpenOption.APPEND);
         IOException e = assertThrows(IOException.class, () -> LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256)));
         assertFalse(e.getMessage().isBlank());
