@@ -331,6 +331,25 @@ abstract class EstScenarios {
         assertEquals(current.getSubjectX500Principal(), certs.get(0).getSubjectX500Principal());
     }
 
+    /**
+     * Some clients always send {@code Authorization: Basic} (libest-based firmware sends {@code None:None} when no user
+     * was set): an HTTP user est4j does not know, beside a valid TLS client certificate, is ignored and the certificate
+     * authenticates. A wrong password of the known user stays a 401.
+     */
+    @Test
+    void reenrollWithTheCertificateAndAJunkBasicHeaderIsIssued() throws Exception {
+        KeyPair keys = Pki.p256();
+        X509Certificate current = enroll(keys, "CN=renew-none-none");
+
+        EstHttp.Reply reply = withClientCertificate(keys, current).basic("None", "None")
+                .postCsr("simplereenroll", Pki.csr(keys, "CN=renew-none-none").getEncoded());
+        assertEquals(200, reply.status(), reply::toString);
+
+        EstHttp.Reply wrongPassword = withClientCertificate(keys, current).basic(target.user(), "not-the-password")
+                .postCsr("simplereenroll", Pki.csr(keys, "CN=renew-none-none").getEncoded());
+        assertEquals(401, wrongPassword.status(), wrongPassword::toString);
+    }
+
     @Test
     void reenrollForAnotherSubjectIs403() throws Exception {
         KeyPair keys = Pki.p256();
