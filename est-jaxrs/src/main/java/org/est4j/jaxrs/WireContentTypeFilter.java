@@ -3,6 +3,8 @@ package org.est4j.jaxrs;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.GenericFilter;
@@ -27,7 +29,6 @@ public class WireContentTypeFilter extends GenericFilter {
 
     private static final List<String> CANONICAL = List.of(EstMediaTypes.PKCS7_CERTS_ONLY, EstMediaTypes.PKCS7_MIME,
             EstMediaTypes.CMC_RESPONSE, EstMediaTypes.CSRATTRS);
-    private static final String MULTIPART = "multipart/mixed;boundary=";
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
@@ -45,13 +46,17 @@ public class WireContentTypeFilter extends GenericFilter {
                 return c;
             }
         }
-        if (squeezed.startsWith(MULTIPART)) {
+        Matcher multipart = MULTIPART_MIXED.matcher(value);
+        if (multipart.matches()) {
             // serverkeygen: keep the boundary as written (case matters), restore the space
-            String boundary = value.substring(value.toLowerCase(Locale.ROOT).indexOf("boundary=") + "boundary=".length()).strip();
-            return "multipart/mixed; boundary=" + boundary;
+            return "multipart/mixed; boundary=" + multipart.group(1);
         }
         return value;
     }
+
+    /** {@code multipart/mixed;boundary=...} in any case, white space around the separators; the boundary kept. */
+    private static final Pattern MULTIPART_MIXED = Pattern.compile("\\s*multipart/mixed\\s*;\\s*boundary\\s*=\\s*(\\S(?:.*\\S)?)\\s*",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private static final class Canonical extends HttpServletResponseWrapper {
         Canonical(HttpServletResponse response) {

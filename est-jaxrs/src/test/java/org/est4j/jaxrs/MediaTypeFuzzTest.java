@@ -62,6 +62,73 @@ class MediaTypeFuzzTest {
         }
     }
 
+    /**
+     * {@link MediaTypeSyntax}, which ErrorReplyFilter runs on every request's Content-Type and Accept before the JAX-RS
+     * runtime: never an exception, nothing over the length cap accepted, and an accepted media type has its slash
+     * and no line break; what it accepts as a Content-Type the request side reads without failing.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void headerSyntax(byte[] input) {
+        for (String value : decodings(input)) {
+            boolean mediaType = MediaTypeSyntax.isMediaType(value);
+            boolean accept = MediaTypeSyntax.isAccept(value);
+            if (mediaType) {
+                assertTrue(value.length() <= MediaTypeSyntax.MAX_LENGTH && value.indexOf('/') > 0, value);
+                assertFalse(value.contains("\n") || value.contains("\r"), value);
+                EstMediaTypes.isPkcs10(value);
+                EstMediaTypes.isPkcs7(value);
+            }
+            if (accept) {
+                assertTrue(value.length() <= MediaTypeSyntax.MAX_LENGTH, value);
+            }
+        }
+    }
+
+    /** ErrorReplyFilter's check of the raw request target: never an exception; what passes has only URI characters. */
+    @FuzzTest(maxDuration = "60s")
+    void requestTarget(byte[] input) {
+        for (String value : decodings(input)) {
+            for (boolean query : new boolean[] {false, true}) {
+                if (ErrorReplyFilter.isUriReference(value, query)) {
+                    assertTrue(value.chars().allMatch(c -> c > 0x20 && c < 0x7f && "\"<>\\^`{|}[]#".indexOf(c) < 0), value);
+                    assertTrue(java.net.URI.create("https://h/" + value.replace("?", query ? "?" : "%3F")) != null);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link ClientText#quote}, which every client value passes on its way into a log line or an error reply: one line,
+     * no control, bidi or separator character left, and bounded by the limit.
+     */
+    @FuzzTest(maxDuration = "60s")
+    void clientText(byte[] input) {
+        for (String value : decodings(input)) {
+            for (int limit : new int[] {ClientText.REPLY_LIMIT, ClientText.LOG_LIMIT}) {
+                String quoted = ClientText.quote(value, limit);
+                assertTrue(quoted.length() <= limit * 6 + 32, () -> "too long: " + quoted.length());
+                assertTrue(quoted.chars().noneMatch(c -> c < 0x20 || c >= 0x7f && c <= 0x9f || c == 0x2028 || c == 0x2029
+                        || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069 || c == 0x200e || c == 0x200f || c == 0x061c
+                        || Character.isSurrogate((char) c) && !isPaired(quoted, c)), () -> "unescaped: " + quoted);
+                if (value.length() <= limit && value.chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '\\')) {
+                    assertEquals(value, quoted, "plain ASCII stays as it is");
+                }
+            }
+        }
+    }
+
+    private static boolean isPaired(String s, int surrogate) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Without white space in either sense the filter uses (regex \\s, and String.strip's Character.isWhitespace), lower case. */
     private static String squeezed(String s) {
         StringBuilder out = new StringBuilder(s.length());

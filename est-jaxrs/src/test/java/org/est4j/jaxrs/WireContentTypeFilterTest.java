@@ -22,4 +22,15 @@ class WireContentTypeFilterTest {
     void restoresTheCanonicalSpellingOfEstTypesOnly(String sent, String onTheWire) {
         assertEquals(onTheWire, WireContentTypeFilter.canonical(sent));
     }
+
+    /** Found by fuzzing: the boundary's position was taken from a squeezed or lower-cased copy of the value. */
+    @org.junit.jupiter.api.Test
+    void aMultipartTypeWhoseBoundaryCannotBeFoundIsLeftAsItIs() {
+        org.junit.jupiter.api.Assertions.assertEquals("multipart/mixed; bound ary=est4j",
+                WireContentTypeFilter.canonical("multipart/mixed; bound ary=est4j"));
+        org.junit.jupiter.api.Assertions.assertEquals("multipart/mixed; boundary=\u0130x",
+                WireContentTypeFilter.canonical("MULTIPART/MIXED;BOUNDARY=\u0130x"));
+        org.junit.jupiter.api.Assertions.assertEquals("multipart/mixed; boundary=AbC",
+                WireContentTypeFilter.canonical("multipart/mixed;\tBoundary=AbC"));
+    }
 }

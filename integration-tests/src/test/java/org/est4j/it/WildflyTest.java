@@ -54,10 +54,15 @@ class WildflyTest extends EstScenarios {
     @Test
     void aRequestTargetThatIsNoUriIsA400Line() throws Exception {
         RawHttps http = new RawHttps(target.host(), target.httpsPort(), Pki.tls(target.ca(), null));
-        for (String path : java.util.List.of("sim[ple", "sim]ple", "a\"b/cacerts", "x{y}/cacerts")) {
+        RawHttps.Response bracket = http.send("GET /.well-known/est/sim[ple HTTP/1.1", new byte[0]);
+        org.junit.jupiter.api.Assertions.assertEquals(400, bracket.status(), bracket::toString);
+        org.junit.jupiter.api.Assertions.assertEquals("400 the request target is not a valid URI (RFC 3986 section 3.3)\n", bracket.text());
+        for (String path : java.util.List.of("sim]ple", "a\"b/cacerts", "x{y}/cacerts", "x|y/cacerts")) {
+            // some of these Undertow refuses itself, with a bare 400; either way no 500 and no page
             RawHttps.Response r = http.send("GET /.well-known/est/" + path + " HTTP/1.1", new byte[0]);
             org.junit.jupiter.api.Assertions.assertEquals(400, r.status(), () -> path + ": " + r);
-            org.junit.jupiter.api.Assertions.assertEquals("400 the request target is not a valid URI (RFC 3986 section 3.3)\n", r.text());
+            org.junit.jupiter.api.Assertions.assertTrue(r.text().isEmpty()
+                    || r.text().equals("400 the request target is not a valid URI (RFC 3986 section 3.3)\n"), () -> path + ": " + r);
         }
         // what Undertow itself refuses is a bare status: no page, no stack trace, no version
         RawHttps.Response backslash = http.send("GET /.well-known/est/sim\\ple HTTP/1.1", new byte[0]);

@@ -39,17 +39,16 @@ public record BasicCredentials(String username, char[] password) {
             return Optional.empty();
         }
         String header = authorization.strip();
-        int space = header.indexOf(' ');
-        String scheme = space < 0 ? header : header.substring(0, space);
-        if (!scheme.toLowerCase(Locale.ROOT).equals("basic")) {
+        if (!scheme(header).equals("basic")) {
             return Optional.empty();
         }
-        if (space < 0) {
+        String token = header.substring("basic".length()).strip();
+        if (token.isEmpty()) {
             throw new MalformedException();
         }
         byte[] decoded;
         try {
-            decoded = Base64.decode(header.substring(space + 1).strip());
+            decoded = Base64.decode(token);
         } catch (RuntimeException e) {
             throw new MalformedException();
         }
@@ -83,6 +82,23 @@ public record BasicCredentials(String username, char[] password) {
         } finally {
             Arrays.fill(decoded, (byte) 0);
         }
+    }
+
+    /**
+     * The authentication scheme of an {@code Authorization} value, in lower case: what precedes the first space or
+     * tab (RFC 9110 section 11.4 separates it with spaces; some clients send a tab). Empty for null. Every reader of
+     * the header decides the scheme here, so a value cannot be Basic to one and something else to another.
+     */
+    public static String scheme(String authorization) {
+        if (authorization == null) {
+            return "";
+        }
+        String header = authorization.strip();
+        int end = 0;
+        while (end < header.length() && header.charAt(end) != ' ' && header.charAt(end) != '\t') {
+            end++;
+        }
+        return header.substring(0, end).toLowerCase(Locale.ROOT);
     }
 
     /** Overwrites the password in memory. */

@@ -128,7 +128,7 @@ public final class EstAuthenticator {
         Optional<String> username = Optional.empty();
         Optional<String> unknownUser = Optional.empty();
         String authorization = request.authorization();
-        String scheme = authorization == null ? "" : authorization.strip().split("\\s", 2)[0].toLowerCase(java.util.Locale.ROOT);
+        String scheme = BasicCredentials.scheme(authorization);
         if (scheme.equals("basic")) {
             if (!schemes.contains(LabelPolicy.HttpAuthScheme.BASIC)) {
                 throw unauthorized("HTTP Basic is not offered here", schemes);

@@ -327,7 +327,12 @@ public final class FullCmcProcessor {
                 throw CmcFailure.badRequest("the revokeRequest invalidityDate is not a valid GeneralizedTime");
             }
         }
-        Optional<String> comment = Optional.ofNullable(revoke.getCommentUTF8()).map(c -> c.getString());
+        Optional<String> comment;
+        try {
+            comment = Optional.ofNullable(revoke.getCommentUTF8()).map(c -> c.getString());
+        } catch (IllegalArgumentException e) {
+            throw CmcFailure.badRequest("the revokeRequest comment is not valid UTF-8");
+        }
         try {
             return new RevocationRequest(label, issuer, revoke.getSerialNumber(), reasonCode.intValue(),
                     invalidityDate, comment, client);

@@ -75,6 +75,7 @@ final class SignedPkiData {
         CMSSignedData signedData;
         try {
             signedData = new CMSSignedData(contentInfo);
+            signedData.getSignerInfos(); // parsed lazily by BouncyCastle: a malformed SignerInfo is a malformed message
         } catch (CMSException | RuntimeException e) {
             throw EstProtocolException.badRequest("the request's SignedData is malformed");
         }
@@ -90,7 +91,9 @@ final class SignedPkiData {
         try {
             ASN1Sequence raw = ASN1Sequence.getInstance(single(octets));
             return new SignedPkiData(signedData, PKIData.getInstance(raw), raw);
-        } catch (EstProtocolException | IllegalArgumentException | ClassCastException e) {
+        } catch (RuntimeException e) {
+            // BouncyCastle reports a wrong tag or type with IllegalArgumentException, ClassCastException or
+            // IllegalStateException ("unexpected implicit primitive encoding"): all of them a malformed PKIData
             throw EstProtocolException.badRequest("the SignedData's content is not a well-formed PKIData (RFC 5272 section 3.2.1)");
         }
     }

@@ -62,7 +62,7 @@ final class CertificateText {
             if (begin < 0) {
                 break;
             }
-            int end = text.indexOf(END, begin);
+            int end = text.indexOf(END, begin + BEGIN.length());
             if (end < 0) {
                 throw new ForwardedHeaderException("the " + name + " header has a PEM certificate without its END line");
             }

@@ -71,4 +71,14 @@ class PasswordAndBasicTest {
         assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("user:pass\u0000word")));
         assertThrows(BasicCredentials.MalformedException.class, () -> BasicCredentials.parse(basic("us\u007fer:pw")));
     }
+
+    /** Found by fuzzing: "Basic<TAB>..." was Basic to the authenticator and not to the parser (a 500). */
+    @Test
+    void aTabAfterTheSchemeIsReadAlikeEverywhere() throws Exception {
+        String tab = "Basic\t" + java.util.Base64.getEncoder().encodeToString("est:pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("basic", BasicCredentials.scheme(tab));
+        assertEquals("est", BasicCredentials.parse(tab).orElseThrow().username());
+        assertEquals("digest", BasicCredentials.scheme("  DIGEST username=x"));
+        assertEquals("", BasicCredentials.scheme(null));
+    }
 }

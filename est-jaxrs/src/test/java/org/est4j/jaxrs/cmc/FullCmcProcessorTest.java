@@ -1,5 +1,7 @@
 package org.est4j.jaxrs.cmc;
 
+import org.bouncycastle.asn1.cmc.PKIData;
+
 import static org.est4j.jaxrs.cmc.CmcTestMessages.control;
 import static org.est4j.jaxrs.cmc.CmcTestMessages.crmf;
 import static org.est4j.jaxrs.cmc.CmcTestMessages.pkcs10;
@@ -444,5 +446,32 @@ class FullCmcProcessorTest {
             return i;
         }
         throw new AssertionError("not found");
+    }
+
+    // ---- found by fuzzing: malformed messages that ended in a 500 --------------------------------------------
+
+    private static byte[] fuzzSeed(String path) throws java.io.IOException {
+        try (java.io.InputStream in = FullCmcProcessorTest.class.getResourceAsStream("/org/est4j/jaxrs/fuzz/FullCmcFuzzTestInputs/" + path)) {
+            return in.readAllBytes();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"body/signerinfos-iae-032a8fb0.der", "body/signerinfos-iae-3e401e76.der",
+            "body/signerinfos-ise-7167a9cb.der", "body/pkidata-ise-80985b41.der", "body/pkidata-ise-94389069.der",
+            "body/pkidata-ise-a4f04b1b.der"})
+    void aMalformedSignedDataOrPkiDataIsA400(String seed) throws Exception {
+        byte[] der = org.est4j.jaxrs.codec.Base64Transfer.decode(fuzzSeed(seed));
+        org.est4j.jaxrs.EstProtocolException e = assertThrows(org.est4j.jaxrs.EstProtocolException.class,
+                () -> processor.process(Optional.empty(), der, client));
+        assertEquals(400, e.status());
+    }
+
+    @Test
+    void aRevokeCommentThatIsNotUtf8IsABadRequest() throws Exception {
+        PKIData data = PKIData.getInstance(fuzzSeed("signedPkiData/revoke-comment-invalid-utf8-a531ac22.der"));
+        CmcTestMessages.Response response = send(CmcTestMessages.signed(data, clientCert, clientKey.getPrivate()));
+        assertTrue(response.statuses().stream().anyMatch(st -> CMCFailInfo.badRequest.equals(st.failInfo())
+                && st.statusString().contains("not valid UTF-8")), response::toString);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Locale;
 import java.util.Optional;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -17,8 +16,8 @@ import org.est4j.jaxrs.auth.BasicCredentials;
  * header uses another scheme, or {@link BasicCredentials.MalformedException}; never an unchecked
  * exception.
  *
- * <p>The caller, auth/EstAuthenticator, picks the scheme itself (the first token up to any white
- * space) and, for "basic", calls {@code parse(authorization).orElseThrow()}: so parse must not answer
+ * <p>The caller, auth/EstAuthenticator, picks the scheme with {@link BasicCredentials#scheme} and, for
+ * "basic", calls {@code parse(authorization).orElseThrow()}: so parse must not answer
  * empty for a header EstAuthenticator routes to Basic, or the request fails with
  * NoSuchElementException (a 500).
  */
@@ -37,7 +36,7 @@ class BasicCredentialsFuzzTest {
     }
 
     private static void check(String header) {
-        String routedScheme = header.strip().split("\\s", 2)[0].toLowerCase(Locale.ROOT); // EstAuthenticator's choice
+        String routedScheme = BasicCredentials.scheme(header); // EstAuthenticator's choice
         Optional<BasicCredentials> parsed;
         try {
             parsed = BasicCredentials.parse(header);

@@ -217,4 +217,12 @@ class ForwardedCertificateFormatTest {
         }
         assertThrows(ForwardedHeaderException.class, () -> parse(ForwardedCertificateFormat.APACHE, null, "X-SSL-Client-Cert-Chain-"));
     }
+
+    /** Found by fuzzing: the END line was searched from the BEGIN line's start, and overlapping markers made a 500. */
+    @Test
+    void overlappingPemMarkersAreRefused() {
+        ForwardedHeaderException e = assertThrows(ForwardedHeaderException.class, () -> with("X-SSL-Client-Cert",
+                "-----BEGIN CERTIFICATE-----END CERTIFICATE-----").parse(ForwardedCertificateFormat.NGINX_LEGACY));
+        assertEquals("the X-SSL-Client-Cert header has a PEM certificate without its END line", e.getMessage());
+    }
 }
