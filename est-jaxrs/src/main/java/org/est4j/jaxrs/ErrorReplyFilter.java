@@ -113,7 +113,8 @@ public class ErrorReplyFilter extends GenericFilter {
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
             if (c == '%') {
-                if (i + 2 >= raw.length() || Character.digit(raw.charAt(i + 1), 16) < 0 || Character.digit(raw.charAt(i + 2), 16) < 0) {
+                // ASCII hex digits only: Character.digit also takes other scripts' digits (U+06F4 is 4)
+                if (i + 2 >= raw.length() || !isHexDigit(raw.charAt(i + 1)) || !isHexDigit(raw.charAt(i + 2))) {
                     return false;
                 }
                 i += 2;
@@ -123,6 +124,10 @@ public class ErrorReplyFilter extends GenericFilter {
             }
         }
         return true;
+    }
+
+    private static boolean isHexDigit(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
     }
 
     private static void refuse(HttpServletResponse response, int status, String reason) throws IOException {

@@ -44,7 +44,7 @@ class ErrorReplyFilterTest {
         assertTrue(ErrorReplyFilter.isUriReference("/.well-known/est/caCerts%20x", false));
         assertTrue(ErrorReplyFilter.isUriReference("a=b&c=/d?e", true));
         for (String bad : new String[] {"/.well-known/est/sim[ple", "/.well-known/est/a b", "/.well-known/est/a\\b", "/x%zz", "/x%4",
-                "/x\u00e9", "/x\"y", "/x<y>", "/x{y}", "/x|y", "/x^y", "/x`y", "/x?y"}) {
+                "/x\u00e9", "/x\"y", "/x<y>", "/x{y}", "/x|y", "/x^y", "/x`y", "/x?y", "/%D\u06f4" /* found by fuzzing */}) {
             assertFalse(ErrorReplyFilter.isUriReference(bad, false), bad);
         }
         assertFalse(ErrorReplyFilter.isUriReference(null, false));
