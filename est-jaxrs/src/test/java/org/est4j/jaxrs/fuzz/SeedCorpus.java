@@ -64,6 +64,7 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import org.est4j.jaxrs.EstMediaTypes;
 import org.est4j.jaxrs.TestPki;
+import org.est4j.jaxrs.proxy.Captured;
 import org.est4j.jaxrs.auth.DigestAuthentication;
 import org.est4j.jaxrs.codec.Base64Transfer;
 import org.est4j.jaxrs.codec.BouncyCastle;
@@ -282,30 +283,6 @@ final class SeedCorpus {
 
     // ---- forwarded client certificates
 
-    private static String pem(X509Certificate... certs) throws Exception {
-        StringBuilder sb = new StringBuilder();
-        for (X509Certificate c : certs) {
-            sb.append("-----BEGIN CERTIFICATE-----\n")
-                    .append(Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(c.getEncoded()))
-                    .append("\n-----END CERTIFICATE-----\n");
-        }
-        return sb.toString();
-    }
-
-    /** Percent-encoding of all but unreserved characters (nginx); {@code safe} stay literal (AWS ALB: "+=/"). */
-    private static String percent(String s, String safe) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte b : s.getBytes(StandardCharsets.US_ASCII)) {
-            char c = (char) b;
-            if (Character.isLetterOrDigit(c) || "-_.~".indexOf(c) >= 0 || safe.indexOf(c) >= 0) {
-                out.write(b);
-            } else {
-                out.writeBytes(String.format("%%%02X", b & 0xff).getBytes(StandardCharsets.US_ASCII));
-            }
-        }
-        return out.toString(StandardCharsets.US_ASCII);
-    }
-
     private void proxy() throws Exception {
         TestPki.Ca root = TestPki.ca("Proxy Seed Root");
         X509Certificate leaf = root.issue("CN=device-1", TestPki.ecKey().getPublic(),
@@ -314,11 +291,11 @@ final class SeedCorpus {
         String base64 = Base64.getEncoder().encodeToString(leaf.getEncoded());
         String c = "ForwardedCertificateFuzzTest";
 
-        write(c, "nginx", "escaped-pem.txt", "X-SSL-Client-Cert: " + percent(pem(leaf), "") + "\n");
+        write(c, "nginx", "escaped-pem.txt", "X-SSL-Client-Cert: " + Captured.percent(Captured.pem(leaf), "") + "\n");
         write(c, "nginx", "no-certificate.txt", "X-SSL-Client-Cert: \n");
-        write(c, "nginxLegacy", "tab-folded-pem.txt", "X-SSL-Client-Cert: " + pem(leaf).strip().replace("\n", " \t") + "\n");
-        write(c, "apache", "pem-with-chain.txt", "X-SSL-Client-Cert: " + pem(leaf).strip().replace('\n', ' ') + "\n"
-                + "X-SSL-Client-Cert-Chain-0: " + pem(intermediate).strip().replace('\n', ' ') + "\n"
+        write(c, "nginxLegacy", "tab-folded-pem.txt", "X-SSL-Client-Cert: " + Captured.pem(leaf).strip().replace("\n", " \t") + "\n");
+        write(c, "apache", "pem-with-chain.txt", "X-SSL-Client-Cert: " + Captured.pem(leaf).strip().replace('\n', ' ') + "\n"
+                + "X-SSL-Client-Cert-Chain-0: " + Captured.pem(intermediate).strip().replace('\n', ' ') + "\n"
                 + "X-SSL-Client-Cert-Chain-1: (null)\n");
         write(c, "apache", "null.txt", "X-SSL-Client-Cert: (null)\n");
         write(c, "haproxy", "base64-der.txt", "X-Forwarded-Proto: https\nX-SSL-Client-Verify: 0\nX-SSL-Protocol: TLSv1.2\n"
@@ -329,12 +306,12 @@ final class SeedCorpus {
                 + "Client-Cert-Chain: :" + Base64.getEncoder().encodeToString(intermediate.getEncoded()) + ":, :"
                 + Base64.getEncoder().encodeToString(root.certificate().getEncoded()) + ":\n");
         write(c, "envoy", "xfcc-cert-and-chain.txt", "X-Forwarded-Client-Cert: By=spiffe://cluster.local/ns/est/sa/est4j;"
-                + "Hash=468ed33be74eee6556d90c0149c1309e9ba61d6425303443c0748a02dd8de688;Cert=\"" + percent(pem(leaf), "")
-                + "\";Chain=\"" + percent(pem(leaf, intermediate), "") + "\";Subject=\"CN=device,O=Example, Inc.\";URI=;DNS=device.example\n");
+                + "Hash=468ed33be74eee6556d90c0149c1309e9ba61d6425303443c0748a02dd8de688;Cert=\"" + Captured.percent(Captured.pem(leaf), "")
+                + "\";Chain=\"" + Captured.percent(Captured.pem(leaf, intermediate), "") + "\";Subject=\"CN=device,O=Example, Inc.\";URI=;DNS=device.example\n");
         write(c, "envoy", "xfcc-two-elements.txt", "X-Forwarded-Client-Cert: By=spiffe://outer;Hash=00ff\n"
-                + "X-Forwarded-Client-Cert: By=spiffe://inner;Cert=\"" + percent(pem(leaf), "") + "\"\n");
-        write(c, "awsAlb", "pass-through-chain.txt", "X-Amzn-Mtls-Clientcert: " + percent(pem(leaf, intermediate), "+=/") + "\n");
-        write(c, "awsAlb", "verify-leaf.txt", "X-Amzn-Mtls-Clientcert-Leaf: " + percent(pem(leaf), "+=/") + "\n");
+                + "X-Forwarded-Client-Cert: By=spiffe://inner;Cert=\"" + Captured.percent(Captured.pem(leaf), "") + "\"\n");
+        write(c, "awsAlb", "pass-through-chain.txt", "X-Amzn-Mtls-Clientcert: " + Captured.percent(Captured.pem(leaf, intermediate), "+=/") + "\n");
+        write(c, "awsAlb", "verify-leaf.txt", "X-Amzn-Mtls-Clientcert-Leaf: " + Captured.percent(Captured.pem(leaf), "+=/") + "\n");
     }
 
     // ---- HTTP Digest and Basic

@@ -7,12 +7,12 @@ import java.util.Base64;
 import java.util.List;
 
 /** Header values in the shape each proxy writes them (formats as observed from the real proxies, see stack.md). */
-final class Captured {
+public final class Captured {
 
     private Captured() {
     }
 
-    static String pem(X509Certificate... certs) {
+    public static String pem(X509Certificate... certs) {
         StringBuilder sb = new StringBuilder();
         for (X509Certificate c : certs) {
             try {
@@ -60,7 +60,8 @@ final class Captured {
                 + "\";Subject=\"CN=device,O=Example, Inc.\";URI=;DNS=device.example";
     }
 
-    private static String percent(String s, String safe) {
+    /** Percent-encoding of all but unreserved characters (nginx); {@code safe} stay literal (AWS ALB: "+=/"). */
+    public static String percent(String s, String safe) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte b : s.getBytes(StandardCharsets.US_ASCII)) {
             char c = (char) b;
