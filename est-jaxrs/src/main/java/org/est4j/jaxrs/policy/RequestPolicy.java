@@ -152,8 +152,11 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
         checkKey(request.publicKey());
         // The signature rule is about the signature that proves possession: a request for a key the server
         // generates carries the client's template, whose key and signature RFC 7030 section 4.4.1 has ignored.
-        if (request.format() == CertificationRequest.Format.PKCS10 && signsItsOwnKey(request)) {
-            checkSignature(request);
+        if (request.format() == CertificationRequest.Format.PKCS10) {
+            PKCS10CertificationRequest pkcs10 = parse(request);
+            if (pkcs10.getSubjectPublicKeyInfo().equals(SubjectPublicKeyInfo.getInstance(request.publicKey().getEncoded()))) {
+                checkSignature(pkcs10.getSignatureAlgorithm());
+            }
         }
         checkSubject(request);
         checkAltNames(request);
@@ -224,12 +227,12 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
 
     // --- the signature
 
-    private static boolean signsItsOwnKey(CertificationRequest request) {
+    /** The request's PKCS#10 structure (parsed once for the signature rule; est4j decoded the same bytes before). */
+    private static PKCS10CertificationRequest parse(CertificationRequest request) throws CsrRejectedException {
         try {
-            return new PKCS10CertificationRequest(request.der()).getSubjectPublicKeyInfo()
-                    .equals(SubjectPublicKeyInfo.getInstance(request.publicKey().getEncoded()));
+            return new PKCS10CertificationRequest(request.der());
         } catch (java.io.IOException | RuntimeException e) {
-            return true; // est4j decoded it before: cannot happen; check the signature rather than skip it
+            throw refused("signature", "the request's signature algorithm cannot be read");
         }
     }
 
@@ -260,13 +263,7 @@ public record RequestPolicy(List<KeyRule> keys, Set<String> signatureDigests) {
 
     private static final Set<String> BROKEN_DIGESTS = Set.of("MD5", "SHA-1");
 
-    private void checkSignature(CertificationRequest request) throws CsrRejectedException {
-        AlgorithmIdentifier algorithm;
-        try {
-            algorithm = new PKCS10CertificationRequest(request.der()).getSignatureAlgorithm();
-        } catch (java.io.IOException | RuntimeException e) {
-            throw refused("signature", "the request's signature algorithm cannot be read");
-        }
+    private void checkSignature(AlgorithmIdentifier algorithm) throws CsrRejectedException {
         ASN1ObjectIdentifier oid = algorithm.getAlgorithm();
         if (oid.equals(EdECObjectIdentifiers.id_Ed25519) || oid.equals(EdECObjectIdentifiers.id_Ed448)) {
             return; // EdDSA: the key rule already decided
