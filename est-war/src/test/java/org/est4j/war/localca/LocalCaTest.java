@@ -120,6 +120,21 @@ class LocalCaTest {
         assertEquals(6, Files.readAllLines(dir.resolve("issued.log")).size());
     }
 
+    /** RFC 5280 section 4.2.1.6: with an empty subject the subjectAltName carries the identity and is critical. */
+    @Test
+    void anEmptySubjectGetsACriticalSubjectAltName() throws Exception {
+        try (LocalCa ca = LocalCa.openOrCreate(dir, settings(KeyAlgorithm.EC_P256))) {
+            X509Certificate c = ca.issue(new LocalCa.Profile(new X500Principal(""), KeyAlgorithm.EC_P256.generate().getPublic(),
+                    new GeneralNames(new GeneralName(GeneralName.dNSName, "anonymous.example")), List.of(CLIENT_AUTH)));
+            X509Certificate parsed = (X509Certificate) CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(c.getEncoded()));
+            assertEquals("", parsed.getSubjectX500Principal().getName());
+            assertTrue(parsed.getCriticalExtensionOIDs().contains("2.5.29.17"), "subjectAltName critical");
+            X509Certificate named = ca.issue(profile("named"));
+            assertFalse(named.getCriticalExtensionOIDs().contains("2.5.29.17"), "beside a subject it is not");
+        }
+    }
+
     @Test
     void aSerialDrawnTwiceIsDrawnAgain() throws Exception {
         // a random source that repeats its first draw: the log must not hand out that serial a second time
