@@ -31,7 +31,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.TestPki;
 import org.est4j.jaxrs.cmc.FullCmcProcessor;
-import org.est4j.jaxrs.codec.Base64Transfer;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.spi.AuthenticatedClient;
@@ -76,11 +75,8 @@ class FullCmcFuzzTest {
      */
     @FuzzTest(maxDuration = Fuzzing.MAX_DURATION)
     void body(byte[] body) {
-        byte[] der;
-        try {
-            der = Base64Transfer.decode(body);
-        } catch (EstProtocolException e) {
-            Fuzzing.assertBadRequest(e);
+        byte[] der = Fuzzing.transferDecoded(body);
+        if (der == null) {
             return;
         }
         byte[] reply = process(der, DEVICE);

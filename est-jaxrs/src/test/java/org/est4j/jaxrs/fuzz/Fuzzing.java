@@ -56,6 +56,19 @@ final class Fuzzing {
      * The contract of a refused request body: HTTP 400, a one-line reason written for the client (it
      * becomes the plain-text body), no extra headers, not the empty-bodied 401 challenge.
      */
+    /**
+     * A request body after the base64 transfer decoding, as EnrollmentHandler decodes it; null when the decoding
+     * refused it, which must have been the documented 400.
+     */
+    static byte[] transferDecoded(byte[] body) {
+        try {
+            return org.est4j.jaxrs.codec.Base64Transfer.decode(body);
+        } catch (EstProtocolException e) {
+            assertBadRequest(e);
+            return null;
+        }
+    }
+
     static void assertBadRequest(EstProtocolException e) {
         assertEquals(400, e.status(), () -> "a malformed request must be a 400, got " + e.status() + ": " + e.getMessage());
         assertOneLine("the 400 reason", e.getMessage());
