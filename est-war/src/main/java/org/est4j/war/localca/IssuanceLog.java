@@ -110,16 +110,6 @@ final class IssuanceLog implements Closeable {
         }
     }
 
-    /** How many serials this CA handed out. */
-    int size() {
-        mutex.lock();
-        try {
-            return serials.size();
-        } finally {
-            mutex.unlock();
-        }
-    }
-
     /** A fresh random serial number; it is never handed out again, whether or not it is then recorded. */
     BigInteger reserveSerial() {
         mutex.lock();

@@ -52,10 +52,6 @@ final class SerialIndex {
         }
     }
 
-    int size() {
-        return size;
-    }
-
     private void grow() {
         long[] old = table;
         table = new long[old.length * 2];
