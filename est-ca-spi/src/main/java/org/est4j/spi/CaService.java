@@ -2,6 +2,8 @@ package org.est4j.spi;
 
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.cert.X509CRL;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -127,5 +129,19 @@ public interface CaService {
      */
     default void revoke(RevocationRequest request) throws CaException {
         throw new CaOperationNotSupportedException("revocation");
+    }
+
+    /**
+     * {@code GET /crls} (RFC 8295 section 4): the current CRLs and ARLs a client of this label needs to check
+     * the certificates of its peers, as your CA signed them. est4j sends them as they are, in a certs-only
+     * SignedData, and lists each in the client's package availability list ({@code /pal}); an ARL is a CRL
+     * whose issuing distribution point says {@code onlyContainsCACerts}.
+     *
+     * <p>Called without client authentication (CRLs are signed by the CA, RFC 8295 section 4), and often:
+     * return what you have cached and reissue before {@code nextUpdate} yourself. The default has none, which
+     * est4j answers with HTTP 204.
+     */
+    default List<X509CRL> crls(CrlRequest request) throws CaException {
+        return List.of();
     }
 }
