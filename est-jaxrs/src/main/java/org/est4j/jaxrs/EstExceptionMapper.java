@@ -10,6 +10,6 @@ public class EstExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
-        return EstResource.toResponse(ErrorReplies.of(failure));
+        return EstOperations.toResponse(ErrorReplies.of(failure));
     }
 }

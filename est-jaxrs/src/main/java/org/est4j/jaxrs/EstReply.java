@@ -91,7 +91,7 @@ public record EstReply(int status, Map<String, String> headers, byte[] body) {
 
     /**
      * Sends this reply through a servlet response (the filters in front of JAX-RS); a header value with
-     * line breaks is several fields of that name, as {@link EstResource#toResponse} sends it.
+     * line breaks is several fields of that name, as {@link EstOperations.toResponse} sends it.
      */
     public void writeTo(jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
         response.setStatus(status);

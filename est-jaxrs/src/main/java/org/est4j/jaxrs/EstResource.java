@@ -1,46 +1,62 @@
 package org.est4j.jaxrs;
 
-import java.io.InputStream;
-import java.util.Optional;
-
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
 
+import org.est4j.jaxrs.packages.CrlDistribution;
+import org.est4j.jaxrs.packages.PackageDistribution;
+import org.est4j.jaxrs.packages.PackageReturns;
 import org.est4j.jaxrs.policy.Labels;
-import org.est4j.spi.CaException;
 import org.est4j.spi.CaService;
+import org.est4j.spi.PackageService;
 
 /**
- * The EST operations under {@code /.well-known/est} (RFC 7030 section 3.2.2), with and without a
- * CA label. Each method only adapts HTTP to {@link EnrollmentHandler}.
- *
- * <p>No {@code @Consumes}/{@code @Produces}: the handler checks the request media type itself so the
- * refusal is a precise 415, and clients that send an unusual {@code Accept} (such as
- * {@code text/plain}) still get their certificates.
+ * {@code /.well-known/est} (RFC 7030 section 3.2.2): the operations without a CA label are this class's own
+ * (inherited from {@link EstOperations}); a first path segment that is not an operation is a label, and the
+ * same operations are served for it by a sub-resource. JAX-RS prefers the literal operation paths to the
+ * {@code {label}} template, and {@link Labels} forbids labels that equal an operation name.
  */
 @Path("")
 @ApplicationScoped
-public class EstResource {
+public class EstResource extends EstOperations {
 
     @Inject
     CaService ca;
 
     @Inject
+    Instance<PackageService> packageServices;
+
+    @Inject
     EstEndpointConfig config;
 
     private EnrollmentHandler handler;
+    private PackageDistribution distribution;
+    private PackageReturns returns;
+    private CrlDistribution crlDistribution;
 
     @PostConstruct
     void init() {
         handler = new EnrollmentHandler(ca, config);
+        // Package distribution is optional: a deployment without a PackageService bean serves none (204s).
+        PackageService packages = packageServices.isResolvable() ? packageServices.get() : PackageDistribution.NONE;
+        distribution = new PackageDistribution(ca, packages, config);
+        returns = new PackageReturns(packages, config);
+        crlDistribution = new CrlDistribution(ca, config);
+    }
+
+    /** The operations for one CA label. */
+    @Path("{label}")
+    public EstOperations labelled(@PathParam("label") String label) {
+        return new EstOperations(Labels.require(label), this);
+    }
+
+    @Override
+    EstResource root() {
+        return this;
     }
 
     /** For {@link CaCertificatesFilter}, which serves {@code /cacerts} with the same handler. */
@@ -48,92 +64,15 @@ public class EstResource {
         return handler;
     }
 
-    @GET
-    @Path("cacerts")
-    public Response caCertificates(@Context HttpServletRequest request) throws CaException {
-        return toResponse(handler.caCertificates(Optional.empty(), request.getRemoteAddr()));
+    PackageDistribution distribution() {
+        return distribution;
     }
 
-    @GET
-    @Path("{label}/cacerts")
-    public Response caCertificates(@PathParam("label") String label, @Context HttpServletRequest request) throws CaException {
-        return toResponse(handler.caCertificates(Labels.require(label), request.getRemoteAddr()));
+    PackageReturns returns() {
+        return returns;
     }
 
-    @GET
-    @Path("csrattrs")
-    public Response csrAttributes(@Context HttpServletRequest request) throws CaException {
-        return toResponse(handler.csrAttributes(Optional.empty(), HttpRequestInfo.from(request)));
-    }
-
-    @GET
-    @Path("{label}/csrattrs")
-    public Response csrAttributes(@PathParam("label") String label, @Context HttpServletRequest request) throws CaException {
-        return toResponse(handler.csrAttributes(Labels.require(label), HttpRequestInfo.from(request)));
-    }
-
-    @POST
-    @Path("simpleenroll")
-    public Response enroll(@Context HttpServletRequest request, InputStream body) throws CaException {
-        return toResponse(handler.enroll(Optional.empty(), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("{label}/simpleenroll")
-    public Response enroll(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
-            throws CaException {
-        return toResponse(handler.enroll(Labels.require(label), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("simplereenroll")
-    public Response reenroll(@Context HttpServletRequest request, InputStream body) throws CaException {
-        return toResponse(handler.reenroll(Optional.empty(), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("{label}/simplereenroll")
-    public Response reenroll(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
-            throws CaException {
-        return toResponse(handler.reenroll(Labels.require(label), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("serverkeygen")
-    public Response serverKeyGen(@Context HttpServletRequest request, InputStream body) throws CaException {
-        return toResponse(handler.serverKeyGen(Optional.empty(), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("{label}/serverkeygen")
-    public Response serverKeyGen(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
-            throws CaException {
-        return toResponse(handler.serverKeyGen(Labels.require(label), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("fullcmc")
-    public Response fullCmc(@Context HttpServletRequest request, InputStream body) throws CaException {
-        return toResponse(handler.fullCmc(Optional.empty(), HttpRequestInfo.from(request), body));
-    }
-
-    @POST
-    @Path("{label}/fullcmc")
-    public Response fullCmc(@PathParam("label") String label, @Context HttpServletRequest request, InputStream body)
-            throws CaException {
-        return toResponse(handler.fullCmc(Labels.require(label), HttpRequestInfo.from(request), body));
-    }
-
-    /** Sends the reply's headers as the exact strings it holds (see {@link EstMediaTypes}). */
-    static Response toResponse(EstReply reply) {
-        // No entity for an empty body: JAX-RS would label even zero bytes application/octet-stream.
-        Response.ResponseBuilder builder = Response.status(reply.status()).entity(reply.body().length == 0 ? null : reply.body());
-        // a value with line breaks is several fields of that name (WWW-Authenticate with more than one challenge)
-        reply.headers().forEach((name, value) -> {
-            for (String one : value.split("\n")) {
-                builder.header(name, one);
-            }
-        });
-        return builder.build();
+    CrlDistribution crlDistribution() {
+        return crlDistribution;
     }
 }

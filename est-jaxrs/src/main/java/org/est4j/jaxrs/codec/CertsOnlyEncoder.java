@@ -3,6 +3,8 @@ package org.est4j.jaxrs.codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CRLException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -13,6 +15,7 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.x509.Certificate;
+import org.bouncycastle.asn1.x509.CertificateList;
 
 /**
  * Builds the "certs-only" CMC Simple PKI Response (RFC 5272 section 4.1): a CMS SignedData with no
@@ -32,14 +35,28 @@ public final class CertsOnlyEncoder {
      * conversions were a visible share of the enrollment profile).
      */
     public static byte[] encode(List<X509Certificate> certificates) {
+        return encode(certificates, List.of());
+    }
+
+    /**
+     * The DER encoding of a certs-only SignedData holding {@code certificates} and {@code crls} (RFC 5751
+     * section 3.6 lets certs-only carry either; RFC 8295 section 4 sends CRLs and ARLs this way).
+     */
+    public static byte[] encode(List<X509Certificate> certificates, List<X509CRL> crls) {
         try {
             ASN1EncodableVector certs = new ASN1EncodableVector(certificates.size());
             for (X509Certificate c : certificates) {
                 certs.add(Certificate.getInstance(c.getEncoded()));
             }
+            ASN1EncodableVector lists = new ASN1EncodableVector(crls.size());
+            for (X509CRL crl : crls) {
+                lists.add(CertificateList.getInstance(crl.getEncoded()));
+            }
             SignedData signedData = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
-                    new DERSet(certs), null, new DERSet());
+                    certificates.isEmpty() ? null : new DERSet(certs), crls.isEmpty() ? null : new DERSet(lists), new DERSet());
             return new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded(ASN1Encoding.DER);
+        } catch (CRLException e) {
+            throw new IllegalStateException("the CA returned a CRL that cannot be encoded", e);
         } catch (CertificateEncodingException | IllegalArgumentException e) {
             throw new IllegalStateException("the CA returned a certificate that cannot be encoded", e);
         } catch (IOException e) {
