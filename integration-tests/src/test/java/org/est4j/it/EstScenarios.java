@@ -430,6 +430,56 @@ abstract class EstScenarios {
         }
     }
 
+    // ---- RFC 8295: /pal, /crls, /firmware ---------------------------------------------------------------
+
+    /**
+     * An operator drops a signed firmware package into {@code EST_HOME/packages/default/firmware/}: without a restart,
+     * the package availability list of a client that logged in with a password names it (with "start enrollment",
+     * since the client has no certificate yet), and {@code /firmware} hands out exactly those bytes. Decoded with
+     * Python's pyasn1-modules, not with BouncyCastle.
+     */
+    @Test
+    void firmwareDroppedIntoThePackageDirectoryIsListedInThePalAndServed() throws Exception {
+        KeyPair vendorKeys = Pki.p256();
+        byte[] firmware = Rfc8295Messages.firmwarePackage(vendorKeys.getPrivate(), Pki.selfSigned(vendorKeys, "CN=Scenario Vendor"),
+                "scenario image".getBytes(StandardCharsets.US_ASCII),
+                new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.4.1.55555.9.1"), 1, List.of());
+        Path dir = target.estHome().resolve("packages/default/firmware");
+        Files.createDirectories(dir);
+        Path file = Files.write(dir.resolve("scenario-" + Long.toHexString(new SecureRandom().nextLong()) + ".der"), firmware);
+        try {
+            EstHttp.Reply pal = withPassword().get("pal");
+            assertEquals(200, pal.status(), pal::toString);
+            assertTrue(pal.requiredHeader("Content-Type").startsWith("application/xml"), pal::toString);
+            List<String> types = new ArrayList<>();
+            IndependentDecoders.pyasn1("pal-xml", pal.body()).forEach(m -> types.add(m.get("type").asText()));
+            assertTrue(types.containsAll(List.of("0002", "0026", "0027")) && (types.contains("0006") || types.contains("0007")),
+                    types::toString);
+
+            EstHttp.Reply served = withPassword().get("firmware?id=" + file.getFileName());
+            assertEquals(200, served.status(), served::toString);
+            assertArrayEquals(firmware, served.base64Body());
+            assertEquals("1.2.840.113549.1.9.16.1.16",
+                    IndependentDecoders.pyasn1("signed", served.base64Body()).get("eContentType").asText());
+            assertEquals(401, anonymous().get("firmware").status());
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** {@code /crls} needs no authentication and carries the CA's CRL, which openssl reads. */
+    @Test
+    void crlsIsCertsOnlyWithTheCasCrl() throws Exception {
+        EstHttp.Reply reply = anonymous().get("crls");
+
+        assertEquals(200, reply.status(), reply::toString);
+        assertEquals(CERTS_ONLY, reply.requiredHeader("Content-Type"));
+        String printed = IndependentDecoders.openssl(reply.base64Body(), "pkcs7", "-inform", "DER", "-print_certs", "-text", "-noout");
+        assertTrue(printed.contains("Certificate Revocation List"), printed);
+        assertTrue(printed.contains(target.ca().getSubjectX500Principal().getName().replace(",", ", ").replace("=", " = "))
+                || printed.contains("est4j"), printed);
+    }
+
     // ---- self-signed client certificates, for the subclasses whose TLS set-up decides what happens ----------
 
     /** Where the TLS layer judges client certificates (JSSE, Elytron): a self-signed one never gets an HTTP exchange. */

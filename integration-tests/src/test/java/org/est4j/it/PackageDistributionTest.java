@@ -21,7 +21,6 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -48,7 +47,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * RFC 8295 end to end on the real Tomcat: packages dropped into {@code EST_HOME/packages} as an operator would, fetched
@@ -65,7 +63,6 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
     private static final byte[] FIRMWARE_IMAGE = "firmware image 7.1 for module 55555.1.1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] SECRET = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
     private static final long TAMP_SEQ = 42;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Path packages;
     private static KeyPair deviceKeys;
@@ -151,7 +148,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         EstHttp.Reply reply = as(deviceKeys, device).get("pal");
         assertEquals(200, reply.status(), reply::toString);
         assertTrue(reply.requiredHeader("Content-Type").startsWith("application/xml"), reply::toString);
-        JsonNode pal = decode("pal-xml", reply.body());
+        JsonNode pal = IndependentDecoders.pyasn1("pal-xml", reply.body());
         List<String> types = types(pal);
         // the CA certificate, the peer, the CRL, re-enrollment (the certificate ends in 10 days), the key, the firmware for
         // this module only, the TAMP query; each package followed by where its receipt goes
@@ -177,13 +174,13 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         EstHttp.Reply json = as(deviceKeys, device).header("Accept", "application/json").get("pal");
         assertEquals(200, json.status(), json::toString);
         assertTrue(json.requiredHeader("Content-Type").startsWith("application/json"), json::toString);
-        assertEquals(types(decode("pal-xml", xml.body())), types(decode("pal-json", json.body())));
+        assertEquals(types(IndependentDecoders.pyasn1("pal-xml", xml.body())), types(IndependentDecoders.pyasn1("pal-json", json.body())));
     }
 
     @Test
     @Order(3)
     void aDeviceWithoutTheHardwareModuleSeesNoFirmwareAndNoOtherDevicesKeys() throws Exception {
-        List<String> types = types(decode("pal-xml", as(plainKeys, plainDevice).get("pal").body()));
+        List<String> types = types(IndependentDecoders.pyasn1("pal-xml", as(plainKeys, plainDevice).get("pal").body()));
         assertFalse(types.contains("0026"), types::toString);
         assertFalse(types.contains("0024"), types::toString);
         assertFalse(types.contains("0010"), () -> "300 days left is no reason to re-enroll: " + types);
@@ -203,7 +200,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         EstHttp.Reply reply = anonymous().get("eecerts");
         assertEquals(200, reply.status(), reply::toString);
         assertEquals("application/pkcs7-mime; smime-type=certs-only", reply.requiredHeader("Content-Type"));
-        String printed = openssl(reply.base64Body(), "pkcs7", "-inform", "DER", "-print_certs", "-noout");
+        String printed = IndependentDecoders.openssl(reply.base64Body(), "pkcs7", "-inform", "DER", "-print_certs", "-noout");
         assertTrue(printed.contains("CN = pkg-peer") || printed.contains("CN=pkg-peer"), printed);
     }
 
@@ -215,7 +212,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         assertTrue(reply.requiredHeader("Content-Type").startsWith("application/cms"), reply::toString);
         byte[] der = reply.base64Body();
         assertArrayEquals(firmware, der);
-        JsonNode decoded = decode("signed", der);
+        JsonNode decoded = IndependentDecoders.pyasn1("signed", der);
         assertEquals("1.2.840.113549.1.9.16.1.16", decoded.get("eContentType").asText());
         JsonNode id = decoded.get("signedAttrs").get("1.2.840.113549.1.9.16.2.35");
         assertEquals(FW_PKG.getId(), id.get("fwPkgID").asText());
@@ -227,7 +224,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
     void tampIsTheManagersStatusQuery() throws Exception {
         EstHttp.Reply reply = as(deviceKeys, device).get("tamp");
         assertEquals(200, reply.status(), reply::toString);
-        JsonNode decoded = decode("signed", reply.base64Body());
+        JsonNode decoded = IndependentDecoders.pyasn1("signed", reply.base64Body());
         assertEquals("2.16.840.1.101.2.1.2.77.1", decoded.get("eContentType").asText());
         assertEquals(TAMP_SEQ, decoded.get("content").get("seqNum").asLong());
     }
@@ -240,11 +237,11 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         assertTrue(reply.requiredHeader("Content-Type").startsWith("application/cms"), reply::toString);
         Path enveloped = Files.write(work.resolve("keys.env.der"), reply.base64Body());
         Path signed = work.resolve("keys.signed.der");
-        run("openssl", "cms", "-decrypt", "-inform", "DER", "-in", enveloped.toString(), "-recip",
+        IndependentDecoders.run("openssl", "cms", "-decrypt", "-inform", "DER", "-in", enveloped.toString(), "-recip",
                 work.resolve("device.pem").toString(), "-inkey", work.resolve("device-key.pem").toString(), "-out", signed.toString());
-        JsonNode decoded = decode("signed", Files.readAllBytes(signed));
+        JsonNode decoded = IndependentDecoders.pyasn1("signed", Files.readAllBytes(signed));
         assertEquals("1.2.840.113549.1.9.16.1.25", decoded.get("eContentType").asText());
-        assertEquals(List.of(HexFormat.of().formatHex(SECRET)), JSON.convertValue(decoded.get("content").get("keys"), List.class));
+        assertEquals(List.of(HexFormat.of().formatHex(SECRET)), IndependentDecoders.JSON.convertValue(decoded.get("content").get("keys"), List.class));
         assertEquals("k1.der", decoded.get("signedAttrs").get("2.16.840.1.101.2.1.5.65").get("pkgID").asText());
         // another device's certificate cannot open it
         assertEquals(204, as(plainKeys, plainDevice).get("symmetrickeys").status());
@@ -280,7 +277,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
                 Rfc8295Messages.tampStatusResponse(deviceKeys.getPrivate(), device, TAMP_SEQ, new byte[] {1, 2, 3, 4}));
         assertEquals(204, tampResponse.status(), tampResponse::toString);
 
-        List<String> types = types(decode("pal-xml", client.get("pal").body()));
+        List<String> types = types(IndependentDecoders.pyasn1("pal-xml", client.get("pal").body()));
         for (String gone : List.of("0024", "0025", "0026", "0027", "0028", "0029")) {
             assertFalse(types.contains(gone), () -> gone + " still listed after its receipt: " + types);
         }
@@ -304,28 +301,6 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
             }
         }
         throw new AssertionError("no " + type + " in " + pal);
-    }
-
-    /** The independent decoder: integration-tests/src/test/resources/rfc8295-decode.py with pyasn1-modules. */
-    private static JsonNode decode(String kind, byte[] data) throws Exception {
-        Path in = Files.write(Files.createTempFile(work, kind, ".bin"), data);
-        Path script = Path.of(PackageDistributionTest.class.getResource("/rfc8295-decode.py").toURI());
-        return JSON.readTree(run("/usr/bin/python3", script.toString(), kind, in.toString()));
-    }
-
-    private static String openssl(byte[] der, String... args) throws Exception {
-        Path in = Files.write(Files.createTempFile(work, "openssl", ".der"), der);
-        String[] command = Stream.concat(Stream.of("openssl"), Stream.concat(Stream.of(args), Stream.of("-in", in.toString())))
-                .toArray(String[]::new);
-        return run(command);
-    }
-
-    private static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), () -> String.join(" ", command) + " did not end");
-        assertEquals(0, p.exitValue(), () -> String.join(" ", command) + " failed: " + out);
-        return out;
     }
 
     private static void pem(Path file, X509Certificate cert) throws IOException {
