@@ -16,12 +16,39 @@ import java.util.List;
  *                         authentication was incomplete, RFC 7030 section 3.7, do)
  * @param retryAfterSeconds the {@code Retry-After} of a pending request
  * @param requestPolicy    what this CA accepts in a request (keys, signatures, names, critical extensions)
+ * @param crlValidityHours how long each CRL is valid ({@code nextUpdate - thisUpdate}); a new one is issued once half
+ *                         of that has passed, or at once after a revocation
+ * @param crlDistributionPoint the http URL put in every issued certificate's CRL distribution point extension
+ *                         (RFC 5280 section 4.2.1.13), where relying parties fetch this CA's CRL
  */
 public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
                          List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes,
-                         boolean manualApproval, int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy) {
+                         boolean manualApproval, int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy,
+                         int crlValidityHours, java.net.URI crlDistributionPoint) {
+
+    /** Default lifetime of a CRL: a day, as commonly published. */
+    public static final int DEFAULT_CRL_VALIDITY_HOURS = 24;
+
     public CaSettings {
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
         java.util.Objects.requireNonNull(requestPolicy, "requestPolicy");
+        java.util.Objects.requireNonNull(crlDistributionPoint, "crlDistributionPoint");
+    }
+
+    /** Settings with the default CRL validity and distribution point (the README's Tomcat, HTTP port 8080, ROOT context). */
+    public CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
+                      List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes, boolean manualApproval,
+                      int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy) {
+        this(name, keyAlgorithm, subject, validityDays, certValidityDays, extendedKeyUsages, csrAttributes, manualApproval,
+                retryAfterSeconds, requestPolicy, DEFAULT_CRL_VALIDITY_HOURS, defaultCrlDistributionPoint(name));
+    }
+
+    /**
+     * {@code http://localhost:8080/crl/<name>.crl}: where the README's Tomcat (plain HTTP connector on port 8080, est4j as
+     * the ROOT context) serves the CRL. Plain http on purpose (RFC 5280 section 4.2.1.13): fetching a CRL over https
+     * would need a certificate whose revocation is checked with this very CRL.
+     */
+    public static java.net.URI defaultCrlDistributionPoint(String name) {
+        return java.net.URI.create("http://localhost:8080/crl/" + name + ".crl");
     }
 }

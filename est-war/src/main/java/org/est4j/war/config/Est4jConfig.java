@@ -466,6 +466,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         boolean template = false;
         List<RequestPolicy.KeyRule> allowedKeys = RequestPolicy.DEFAULTS.keys();
         java.util.Set<String> allowedDigests = RequestPolicy.DEFAULTS.signatureDigests();
+        int crlValidityHours = CaSettings.DEFAULT_CRL_VALIDITY_HOURS;
+        java.net.URI crlDistributionPoint = CaSettings.defaultCrlDistributionPoint(name);
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -538,10 +540,14 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                         throw bad(source, key, value, ex.getMessage());
                     }
                 }
+                // an hour at least (a CRL reissued every half hour is already plenty), a year at most (RFC 5280 leaves it
+                // open; longer would leave relying parties with revocations they cannot learn of)
+                case "crl-validity-hours" -> crlValidityHours = intIn(source, key, value, 1, 8760);
+                case "crl-distribution-point" -> crlDistributionPoint = crlUrl(source, key, value);
                 default -> throw new ConfigException(source + ": unknown key '" + key
                         + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
                         + "csr-attributes, csr-template-subject, csr-template-key, csr-template-extensions, approval, "
-                        + "retry-after-seconds, allowed-keys, allowed-signature-digests)");
+                        + "retry-after-seconds, allowed-keys, allowed-signature-digests, crl-validity-hours, crl-distribution-point)");
             }
         }
         if (template) {
@@ -551,7 +557,25 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             csrAttributes = new CsrAttributes(items);
         }
         return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter,
-                new RequestPolicy(allowedKeys, allowedDigests));
+                new RequestPolicy(allowedKeys, allowedDigests), crlValidityHours, crlDistributionPoint);
+    }
+
+    /**
+     * An absolute {@code http://} URL with a host: RFC 5280 section 4.2.1.13 (http or ldap; not https, whose certificate
+     * would be checked against this very CRL). ASCII only, since the URL goes into an IA5String.
+     */
+    private static java.net.URI crlUrl(String source, String key, String value) {
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getRawFragment() == null
+                    && value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw bad(source, key, value, "an http:// URL where relying parties can fetch the CRL, such as "
+                + "http://pki.example.com/crl/<name>.crl (http, not https: RFC 5280 section 4.2.1.13)");
     }
 
     /**

@@ -10,7 +10,9 @@ import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -26,6 +28,10 @@ import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
+import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralNames;
@@ -44,8 +50,8 @@ import org.est4j.war.config.CaSettings;
 
 /**
  * One embedded CA: a self-signed root kept in {@code EST_HOME/ca/<name>/} ({@code ca-key.pem}, mode
- * 0600, and {@code ca.pem}) that issues end-entity certificates with sequential serial numbers
- * recorded in its {@link IssuanceLog}.
+ * 0600, and {@code ca.pem}) that issues end-entity certificates with random serial numbers
+ * recorded in its {@link IssuanceLog}, each pointing at this CA's CRL ({@link CrlPublisher}, {@code crl.der}).
  *
  * <p>The CA key is stored unencrypted, protected by file permissions: this CA is meant to get a
  * deployment going. A production PKI plugs its own CA in through the SPI.
@@ -82,9 +88,12 @@ public final class LocalCa implements Closeable {
     private volatile Validity currentValidity;
     private final ApprovalQueue approvals;
     private final RevocationLog revocations;
+    private final CrlPublisher crls;
+    /** RFC 5280 section 4.2.1.13: where relying parties fetch the CRL that covers each issued certificate. */
+    private final CRLDistPoint crlDistributionPoint;
 
-    private LocalCa(CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals,
-                    RevocationLog revocations) throws GeneralSecurityException {
+    private LocalCa(Path dir, CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals,
+                    RevocationLog revocations) throws GeneralSecurityException, IOException {
         this.settings = settings;
         this.approvals = approvals;
         this.revocations = revocations;
@@ -93,6 +102,11 @@ public final class LocalCa implements Closeable {
         this.log = log;
         this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
         this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
+        this.crlDistributionPoint = new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(new DistributionPointName(
+                new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, settings.crlDistributionPoint().toASCIIString()))),
+                null, null)});
+        this.crls = new CrlPublisher(dir, issuerName, certificate.getPublicKey(), authorityKeyIdentifier, revocations,
+                Duration.ofHours(settings.crlValidityHours()), () -> signer(settings, this.key), Clock.systemUTC());
     }
 
     /** Opens the CA in {@code dir}, creating its key and certificate on first use. */
@@ -112,7 +126,7 @@ public final class LocalCa implements Closeable {
             X509Certificate cert = Pem.readCertificates(certFile).get(0);
             IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
             try {
-                return new LocalCa(settings, key, cert, log, new ApprovalQueue(dir.resolve("pending")),
+                return new LocalCa(dir, settings, key, cert, log, new ApprovalQueue(dir.resolve("pending")),
                         new RevocationLog(dir.resolve(REVOKED_LOG)));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 log.close();
@@ -134,6 +148,14 @@ public final class LocalCa implements Closeable {
     /** Certificates of this CA revoked through CMC or {@code Admin revoke} ({@code ca/<name>/revoked.log}). */
     public RevocationLog revocations() {
         return revocations;
+    }
+
+    /**
+     * This CA's current CRL ({@code ca/<name>/crl.der}): every revocation of {@link #revocations()}, made anew when
+     * that grew or half of the CRL's validity ({@code ca.<name>.crl-validity-hours}) passed.
+     */
+    public X509CRL crl() throws IOException {
+        return crls.current();
     }
 
     /**
@@ -207,6 +229,7 @@ public final class LocalCa implements Closeable {
             // a new JcaX509ExtensionUtils per certificate: its SHA-1 calculator is not thread-safe
             b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(profile.publicKey()));
             b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+            b.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint);
             X509Certificate issued;
             try {
                 issued = Pem.toJdk(b.build(signer(settings, key)));

@@ -1,6 +1,7 @@
 package org.est4j.war.localca;
 
 import java.io.IOException;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ import org.est4j.spi.CertificateExtension;
 import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.spi.CsrAttributesRequest;
+import org.est4j.spi.CrlRequest;
 import org.est4j.spi.CsrRejectedException;
 import org.est4j.spi.EnrollmentForbiddenException;
 import org.est4j.spi.EnrollmentRequest;
@@ -166,6 +168,20 @@ public class LocalCaService implements CaService {
             }
         }
         return CertificateStatus.unknown();
+    }
+
+    /**
+     * RFC 8295 section 4: the current CRL of the CA serving the label, never none (an empty CRL still tells a relying
+     * party that nothing is revoked, and until when).
+     */
+    @Override
+    public List<X509CRL> crls(CrlRequest request) throws CaException {
+        LocalCa ca = ca(request.label());
+        try {
+            return List.of(ca.crl());
+        } catch (IOException e) {
+            throw new CaUnavailableException("the local CA cannot issue its CRL right now", null, e);
+        }
     }
 
     private static boolean isRegistrationAuthority(X509Certificate certificate) {

@@ -60,6 +60,19 @@ public final class RevocationLog {
         return Optional.ofNullable(revoked.get(serial));
     }
 
+    /**
+     * How many certificates are revoked, counting lines another process appended since the last look (one {@code stat}
+     * when nothing was). Only ever grows: a revocation is never taken back.
+     */
+    public int count() throws IOException {
+        if (sizeOnDisk() != readUpTo) {
+            synchronized (this) {
+                refresh();
+            }
+        }
+        return revoked.size();
+    }
+
     /** Every revocation, oldest first. */
     public synchronized List<Revocation> all() throws IOException {
         refresh();

@@ -105,6 +105,16 @@ class Est4jConfigTest {
                 Est4jConfig.parse(Map.of(), "f").policies().of(java.util.Optional.empty()), "closed by default: no server-side keys");
     }
 
+    @Test
+    void crlKeysDefaultToADayAndTheReadmeTomcatsHttpPort() {
+        Est4jConfig c = Est4jConfig.parse(Map.of("label.iot.ca", "iot", "ca.iot.crl-validity-hours", "6",
+                "ca.iot.crl-distribution-point", "http://pki.example.com:8000/crl/iot.crl"), "f");
+        assertEquals(24, c.cas().get("default").crlValidityHours());
+        assertEquals(java.net.URI.create("http://localhost:8080/crl/default.crl"), c.cas().get("default").crlDistributionPoint());
+        assertEquals(6, c.cas().get("iot").crlValidityHours());
+        assertEquals(java.net.URI.create("http://pki.example.com:8000/crl/iot.crl"), c.cas().get("iot").crlDistributionPoint());
+    }
+
     @ParameterizedTest(name = "{0} = {1}")
     @CsvSource(delimiter = '|', value = {
             "ca.default.key-algorithm | DSA        | EC-P256",
@@ -129,6 +139,14 @@ class Est4jConfigTest {
             "ca.default.approval      | maybe      | automatic or manual",
             "ca.default.csr-template-subject | CN, Org | CN",
             "ca.default.csr-template-key | dsa     | ecPublicKey=secp256r1",
+            "ca.default.crl-validity-hours | 0     | whole number from 1 to 8760",
+            "ca.default.crl-validity-hours | 8761  | whole number from 1 to 8760",
+            "ca.default.crl-validity-hours | day   | whole number from 1 to 8760",
+            "ca.default.crl-distribution-point | https://pki.example.com/crl/default.crl | http:// URL",
+            "ca.default.crl-distribution-point | ldap://ldap.example.com/cn=ca | http:// URL",
+            "ca.default.crl-distribution-point | /crl/default.crl | http:// URL",
+            "ca.default.crl-distribution-point | http://pki.example.com/crl/é.crl | http:// URL",
+            "ca.default.crl-distribution-point | http:// | http:// URL",
     })
     void invalidValuesNameTheKey(String key, String value, String hint) {
         ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of(key, value), "est4j.properties"));

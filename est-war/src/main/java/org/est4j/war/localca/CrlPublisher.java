@@ -1,0 +1,189 @@
+package org.est4j.war.localca;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.CRLException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.List;
+
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
+import org.bouncycastle.asn1.x509.CRLNumber;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.cert.CertIOException;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.est4j.war.SecureFiles;
+
+/**
+ * The CRL of one local CA (RFC 5280 section 5): a v2 CRL signed with the CA key, listing every revocation of its
+ * {@link RevocationLog}, with a CRL number and the authority key identifier.
+ *
+ * <p><b>When a new CRL is made.</b> Lazily, when one is asked for and the current one is stale: the revocation log
+ * grew (a CMC revocation, or an {@code Admin revoke} appended from another process), or half of its validity has
+ * passed, so that a relying party that fetched it just before {@code nextUpdate} still gets a fresh one well before
+ * it expires. Making one is serialised: two concurrent requests can never get two CRLs with the same number.
+ *
+ * <p><b>CRL numbers only ever increase</b> (RFC 5280 section 5.2.3), also across restarts: the last CRL is kept in
+ * {@code ca/<name>/crl.der}, written atomically and fsync'd before it is handed out, and its number is read back at
+ * start. The file is also what a restart serves until the next change, so relying parties see the same CRL.
+ */
+final class CrlPublisher {
+
+    /** The last CRL of a CA, in its directory. */
+    static final String CRL_FILE = "crl.der";
+
+    /** Makes a signer with the CA key, the same way certificates are signed. */
+    @FunctionalInterface
+    interface Signer {
+        ContentSigner get() throws OperatorCreationException;
+    }
+
+    /** A CRL handed out, with what is needed to tell whether it is still current. */
+    private record Published(X509CRL crl, Instant thisUpdate, Instant nextUpdate, int covers) {
+    }
+
+    private final Path file;
+    private final X500Name issuer;
+    private final PublicKey caKey;
+    private final AuthorityKeyIdentifier authorityKeyIdentifier;
+    private final RevocationLog revocations;
+    private final Duration validity;
+    private final Signer signer;
+    private final Clock clock;
+    // read without the lock (the common case: still current), replaced under it
+    private volatile Published current;
+    private BigInteger lastNumber; // guarded by this
+
+    CrlPublisher(Path dir, X500Name issuer, PublicKey caKey, AuthorityKeyIdentifier authorityKeyIdentifier,
+                 RevocationLog revocations, Duration validity, Signer signer, Clock clock) throws IOException {
+        this.file = dir.resolve(CRL_FILE);
+        this.issuer = issuer;
+        this.caKey = caKey;
+        this.authorityKeyIdentifier = authorityKeyIdentifier;
+        this.revocations = revocations;
+        this.validity = validity;
+        this.signer = signer;
+        this.clock = clock;
+        synchronized (this) {
+            lastNumber = BigInteger.ZERO;
+            if (Files.exists(file)) {
+                load();
+            }
+        }
+    }
+
+    /** The current CRL, made anew first if the revocations changed or half of its validity passed. */
+    X509CRL current() throws IOException {
+        Published p = current;
+        if (p != null && isCurrent(p)) {
+            return p.crl();
+        }
+        synchronized (this) {
+            p = current;
+            if (p == null || !isCurrent(p)) {
+                p = issue();
+                current = p;
+            }
+            return p.crl();
+        }
+    }
+
+    private boolean isCurrent(Published p) throws IOException {
+        Instant now = clock.instant();
+        Instant half = p.thisUpdate().plus(Duration.between(p.thisUpdate(), p.nextUpdate()).dividedBy(2));
+        return p.covers() == revocations.count() && now.isBefore(half) && !now.isBefore(p.thisUpdate());
+    }
+
+    /** Makes, records and returns the next CRL. Call with the lock held. */
+    private Published issue() throws IOException {
+        List<RevocationLog.Revocation> all = revocations.all();
+        Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant nextUpdate = thisUpdate.plus(validity);
+        BigInteger number = lastNumber.add(BigInteger.ONE);
+        X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(thisUpdate));
+        b.setNextUpdate(Date.from(nextUpdate));
+        for (RevocationLog.Revocation r : all) {
+            b.addCRLEntry(r.serial(), Date.from(r.time()), entryExtensions(r.reason()));
+        }
+        byte[] der;
+        try {
+            b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+            b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
+            der = b.build(signer.get()).getEncoded();
+        } catch (CertIOException | OperatorCreationException e) {
+            throw new IOException(file + ": the CA could not sign its CRL: " + e.getMessage(), e);
+        }
+        X509CRL crl = parse(der);
+        // on disk before anyone sees it: a restart must never hand out this number again
+        SecureFiles.write(file, der, SecureFiles.READABLE);
+        lastNumber = number;
+        return new Published(crl, thisUpdate, nextUpdate, all.size());
+    }
+
+    /**
+     * The reasonCode entry extension (RFC 5280 section 5.3.1), left out for unspecified, as that section recommends.
+     * Codes that have no place in a CRL entry (7 is unassigned, removeFromCRL is for delta CRLs, anything out of range
+     * from an old log line) are written as unspecified too, rather than making a CRL relying parties would reject.
+     */
+    private static Extensions entryExtensions(int reason) throws IOException {
+        if (reason <= CRLReason.unspecified || reason > CRLReason.aACompromise || reason == 7 || reason == CRLReason.removeFromCRL) {
+            return null;
+        }
+        return new Extensions(new Extension(Extension.reasonCode, false, CRLReason.lookup(reason).getEncoded()));
+    }
+
+    /**
+     * Reads the last CRL back: its number is where the next one continues. It is served again while current, unless
+     * another key signed it (the CA was made anew in this directory): then only its number is kept.
+     */
+    private void load() throws IOException {
+        X509CRL crl;
+        BigInteger number;
+        try {
+            crl = parse(Files.readAllBytes(file));
+            byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
+            if (ext == null) {
+                throw new IOException("it has no CRL number");
+            }
+            number = ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getValue();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IOException(file + " is damaged (" + e.getMessage() + "): it holds the last CRL number, which must only "
+                    + "increase. Restore it from a backup, or move it away to start the CA's CRL numbers over at 1", e);
+        }
+        lastNumber = number;
+        try {
+            crl.verify(caKey);
+        } catch (GeneralSecurityException e) {
+            return; // not this CA key's: the next CRL is made at the first request, with the next number
+        }
+        if (crl.getNextUpdate() != null && X500Name.getInstance(crl.getIssuerX500Principal().getEncoded()).equals(issuer)) {
+            int entries = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
+            current = new Published(crl, crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(), entries);
+        }
+    }
+
+    private static X509CRL parse(byte[] der) throws IOException {
+        try {
+            return (X509CRL) CertificateFactory.getInstance("X.509").generateCRL(new ByteArrayInputStream(der));
+        } catch (CRLException | java.security.cert.CertificateException e) {
+            throw new IOException("not a CRL: " + e.getMessage(), e);
+        }
+    }
+}
