@@ -203,7 +203,11 @@ final class PackageParser {
     /** Exactly one DER/BER object, nothing after it. */
     private static ASN1Primitive der(byte[] content) throws InvalidPackageException {
         try {
-            return ASN1Primitive.fromByteArray(content);
+            ASN1Primitive object = ASN1Primitive.fromByteArray(content);
+            if (object == null) {
+                throw new InvalidPackageException("empty");
+            }
+            return object;
         } catch (IOException | RuntimeException e) {
             throw new InvalidPackageException("not one ASN.1 object (" + e.getMessage() + ")", e);
         }

@@ -143,7 +143,8 @@ final class PackageStore {
         List<Found> packages = List.of();
         if (attributes.size() > MAX_FILE_BYTES) {
             LOG.log(Level.WARNING, "package file {0} skipped: {1} bytes, more than the {2} a package may have",
-                    ClientText.quote(file.toString()), attributes.size(), MAX_FILE_BYTES);
+                    ClientText.quote(file.toString()),
+                    Long.toString(attributes.size()), Long.toString(MAX_FILE_BYTES)); // as strings: no "16,777,217"
         } else {
             try {
                 byte[] content = Files.readAllBytes(file);
@@ -155,6 +156,10 @@ final class PackageStore {
             } catch (PackageParser.InvalidPackageException e) {
                 LOG.log(Level.WARNING, "package file {0} skipped: {1}", ClientText.quote(file.toString()),
                         ClientText.quote(e.getMessage()));
+            } catch (RuntimeException e) {
+                // a decoder surprise on an operator's file must cost that file, never the client's request (no 5xx)
+                LOG.log(Level.WARNING, "package file {0} skipped: it does not decode ({1})", ClientText.quote(file.toString()),
+                        ClientText.quote(String.valueOf(e)));
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "package file {0} skipped: cannot read it ({1})", ClientText.quote(file.toString()),
                         ClientText.quote(String.valueOf(e.getMessage())));
