@@ -56,7 +56,8 @@ final class PackageStore {
     }
 
     private final Path root;
-    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
+    // directory -> file -> what it held; a directory's entry goes when the directory is empty or gone
+    private final Map<Path, Map<Path, Cached>> cache = new ConcurrentHashMap<>();
 
     PackageStore(Path root) {
         this.root = root;
@@ -110,22 +111,23 @@ final class PackageStore {
 
     /** The packages of every valid file in one directory; none when it does not exist. */
     private List<Found> read(Path directory, PackageKind kind) {
-        List<Found> found = new ArrayList<>();
-        Set<Path> seen = new HashSet<>();
-        for (Path file : files(directory)) {
-            String name = file.getFileName().toString();
-            if (!PackageParser.isCandidate(kind, name)) {
-                continue;
-            }
-            seen.add(file);
-            found.addAll(packagesOf(file, kind));
+        List<Path> candidates = files(directory).stream()
+                .filter(file -> PackageParser.isCandidate(kind, file.getFileName().toString())).toList();
+        if (candidates.isEmpty()) {
+            cache.remove(directory);
+            return List.of();
         }
-        // forget removed files of this directory, so the cache does not outlive them
-        cache.keySet().removeIf(p -> directory.equals(p.getParent()) && !seen.contains(p));
+        Map<Path, Cached> known = cache.computeIfAbsent(directory, d -> new ConcurrentHashMap<>());
+        List<Found> found = new ArrayList<>();
+        for (Path file : candidates) {
+            found.addAll(packagesOf(file, kind, known));
+        }
+        // forget removed files, so the cache does not outlive them
+        known.keySet().retainAll(new HashSet<>(candidates));
         return found;
     }
 
-    private List<Found> packagesOf(Path file, PackageKind kind) {
+    private List<Found> packagesOf(Path file, PackageKind kind, Map<Path, Cached> known) {
         String name = file.getFileName().toString();
         BasicFileAttributes attributes;
         try {
@@ -136,7 +138,7 @@ final class PackageStore {
         if (!attributes.isRegularFile()) {
             return List.of();
         }
-        Cached cached = cache.get(file);
+        Cached cached = known.get(file);
         if (cached != null && cached.size() == attributes.size() && cached.modified().equals(attributes.lastModifiedTime())) {
             return cached.packages();
         }
@@ -166,7 +168,7 @@ final class PackageStore {
                 return List.of(); // not cached: a file being copied in may be readable on the next request
             }
         }
-        cache.put(file, new Cached(attributes.size(), attributes.lastModifiedTime(), packages));
+        known.put(file, new Cached(attributes.size(), attributes.lastModifiedTime(), packages));
         return packages;
     }
 
