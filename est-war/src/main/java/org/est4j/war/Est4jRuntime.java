@@ -83,6 +83,16 @@ public class Est4jRuntime {
         return name == null ? Optional.empty() : Optional.ofNullable(home.localCas().get(name));
     }
 
+    /** Whether {@code label} names a CA of this deployment (the default CA without a label), by the same rule as {@link #localCa}. */
+    public boolean knowsLabel(Optional<String> label) {
+        return home.config().caFor(label) != null;
+    }
+
+    /** The data directory ({@code EST_HOME}). */
+    public java.nio.file.Path directory() {
+        return home.directory();
+    }
+
     /** Every local CA of this deployment. */
     public java.util.Collection<LocalCa> localCas() {
         return home.localCas().values();
