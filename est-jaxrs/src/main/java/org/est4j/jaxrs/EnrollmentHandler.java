@@ -35,6 +35,7 @@ import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaOperationNotSupportedException;
 import org.est4j.spi.CaService;
+import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.EnrollmentRequest;
@@ -172,7 +173,9 @@ public final class EnrollmentHandler {
                 ? KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer) : null;
         EncryptedKeyPackage keyPackage = format == KeyFormat.ENCRYPTED_KEY_PACKAGE
                 ? EncryptedKeyPackage.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer) : null;
-        ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, csr.request(), client, policy.serverKeySpec()));
+        // the PKCS#12 password is the client's secret, not a request attribute for the CA to see or record
+        CertificationRequest template = format == KeyFormat.PKCS12 ? Pkcs12Package.withoutPassword(csr.request()) : csr.request();
+        ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, template, client, policy.serverKeySpec()));
         if (result instanceof Pending pending) {
             return pending(pending, "serverkeygen", client);
         }

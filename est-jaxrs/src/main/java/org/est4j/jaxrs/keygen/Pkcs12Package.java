@@ -8,10 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.DERBMPString;
 import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.DERSet;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.Attribute;
+import org.bouncycastle.asn1.pkcs.CertificationRequestInfo;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
@@ -60,6 +65,34 @@ public final class Pkcs12Package {
                     + "request's challengePassword attribute, and the request has " + (password.isEmpty() ? "none" : "an empty one"));
         }
         return password.get().toCharArray();
+    }
+
+    /**
+     * The template as the CA is to see it: without the challengePassword, which here is the PKCS#12 password and
+     * so a secret the CA has no use for — a CA that records requests (the local CA's approval queue keeps the DER)
+     * would otherwise store it. The DER is re-encoded without the attribute; its signature no longer verifies,
+     * which changes nothing: a {@code /serverkeygen} template's signature is never checked, and its key is replaced.
+     */
+    public static CertificationRequest withoutPassword(CertificationRequest template) {
+        try {
+            org.bouncycastle.asn1.pkcs.CertificationRequest csr = org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(template.der());
+            CertificationRequestInfo info = csr.getCertificationRequestInfo();
+            ASN1EncodableVector kept = new ASN1EncodableVector();
+            if (info.getAttributes() != null) {
+                for (ASN1Encodable attribute : info.getAttributes()) {
+                    if (!Attribute.getInstance(attribute).getAttrType().equals(PKCSObjectIdentifiers.pkcs_9_at_challengePassword)) {
+                        kept.add(attribute);
+                    }
+                }
+            }
+            byte[] der = new org.bouncycastle.asn1.pkcs.CertificationRequest(
+                    new CertificationRequestInfo(info.getSubject(), info.getSubjectPublicKeyInfo(), new DERSet(kept)),
+                    csr.getSignatureAlgorithm(), csr.getSignature()).getEncoded("DER");
+            return new CertificationRequest(template.format(), der, template.subject(), template.publicKey(),
+                    template.subjectAltNames(), template.requestedExtensions(), Optional.empty());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot re-encode the request template: " + e.getMessage(), e);
+        }
     }
 
     /** The DER of the PFX. */

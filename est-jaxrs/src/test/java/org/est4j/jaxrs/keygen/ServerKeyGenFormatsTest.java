@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import javax.crypto.spec.SecretKeySpec;
+import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Sequence;
@@ -164,7 +165,11 @@ class ServerKeyGenFormatsTest {
         Run fromCert = run("openssl", "x509", "-in", work.resolve("cert.pem").toString(), "-noout", "-pubkey");
         assertTrue(fromKey.output().contains("-----BEGIN PUBLIC KEY-----"), fromKey.output());
         assertEquals(fromKey.output(), fromCert.output());
+        // the password never reached the CA: neither as the parsed attribute nor inside the template's DER
         assertEquals(1, ca.seen.size());
+        assertTrue(ca.seen.get(0).csr().challengePassword().isEmpty());
+        assertFalse(new String(ca.seen.get(0).csr().der(), StandardCharsets.ISO_8859_1).contains(P12_PASSWORD));
+        assertEquals(new X500Principal("CN=p12-device"), ca.seen.get(0).csr().subject());
 
         // the JDK's own PKCS#12 reader agrees
         java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
