@@ -2,6 +2,8 @@ package org.est4j.jaxrs;
 
 import java.io.InputStream;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +18,11 @@ import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.DecodedCsr;
 import org.est4j.jaxrs.codec.MultipartMixed;
 import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.keygen.EncryptedKeyPackage;
 import org.est4j.jaxrs.keygen.KeyDelivery;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
+import org.est4j.jaxrs.keygen.KeyFormat;
+import org.est4j.jaxrs.keygen.Pkcs12Package;
 import org.est4j.jaxrs.policy.ChannelBindingCheck;
 import org.est4j.jaxrs.policy.CsrAttributesCheck;
 import org.est4j.jaxrs.policy.LabelPolicies;
@@ -30,6 +35,7 @@ import org.est4j.spi.CaCertificatesRequest;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaOperationNotSupportedException;
 import org.est4j.spi.CaService;
+import org.est4j.spi.CertificationRequest;
 import org.est4j.spi.CsrAttributes;
 import org.est4j.spi.CsrAttributesRequest;
 import org.est4j.spi.EnrollmentRequest;
@@ -137,11 +143,22 @@ public final class EnrollmentHandler {
     }
 
     /**
-     * {@code POST /serverkeygen} (RFC 7030 section 4.4): 501 unless the label offers it. The request is a
-     * template (its key and signature are ignored); the reply is {@code multipart/mixed} with the private
-     * key — plain PKCS#8, or encrypted when the request names a decryption key — and the certificate.
+     * {@code POST /serverkeygen} (RFC 7030 section 4.4) of a client that sent no {@code Accept}: RFC 7030's
+     * {@code multipart/mixed}.
      */
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
+        return serverKeyGen(label, http, null, body);
+    }
+
+    /**
+     * {@code POST /serverkeygen} (RFC 7030 section 4.4, RFC 8295 section 8): 501 unless the label offers it. The
+     * request is a template (its key and signature are ignored). The reply is chosen by {@code accept} (the request's
+     * {@code Accept} field values joined by commas, or null; see {@link KeyFormat}): {@code multipart/mixed} with the
+     * private key — plain PKCS#8, or encrypted when the request names a decryption key — and the certificate; or
+     * one PKCS#12 file protected by the request's challengePassword; or {@code multipart/mixed} with an RFC 6032
+     * encrypted key package. Whatever the format needs from the request is checked before a key is generated.
+     */
+    public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, String accept, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
         if (!policy.serverKeyGen()) {
             throw new EstProtocolException(501, "server-side key generation is not enabled for this "
@@ -150,19 +167,41 @@ public final class EnrollmentHandler {
         AuthenticatedClient client = admit(label, http, policy);
         DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         policy.authorization().check(client, csr.request().subject());
-        KeyDelivery delivery = KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer);
-        ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, csr.request(), client, policy.serverKeySpec()));
+        KeyFormat format = KeyFormat.fromAccept(accept);
+        char[] pkcs12Password = format == KeyFormat.PKCS12 ? Pkcs12Package.password(csr.request()) : null;
+        KeyDelivery delivery = format == KeyFormat.MULTIPART
+                ? KeyDelivery.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer) : null;
+        EncryptedKeyPackage keyPackage = format == KeyFormat.ENCRYPTED_KEY_PACKAGE
+                ? EncryptedKeyPackage.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer) : null;
+        // the PKCS#12 password is the client's secret, not a request attribute for the CA to see or record
+        CertificationRequest template = format == KeyFormat.PKCS12 ? Pkcs12Package.withoutPassword(csr.request()) : csr.request();
+        ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, template, client, policy.serverKeySpec()));
         if (result instanceof Pending pending) {
             return pending(pending, "serverkeygen", client);
         }
         GeneratedKey generated = (GeneratedKey) result;
-        AuditTrail.issued("serverkeygen", generated.issued().certificate(), client);
-        byte[] key = delivery.encode(generated.privateKey());
-        byte[] certificate = CertsOnlyEncoder.encode(List.of(generated.issued().certificate()));
+        X509Certificate issued = generated.issued().certificate();
+        AuditTrail.issued("serverkeygen", issued, client);
+        if (format == KeyFormat.PKCS12) {
+            byte[] pfx;
+            try {
+                pfx = Pkcs12Package.encode(generated.privateKey(), issued, generated.issued().chain(), pkcs12Password);
+            } finally {
+                Arrays.fill(pkcs12Password, '\0');
+            }
+            EstReply encoded = EstReply.encoded(policy.responses(), 200, EstMediaTypes.PKCS12, "PKCS12", pfx);
+            Map<String, String> headers = new LinkedHashMap<>(encoded.headers());
+            headers.put("Cache-Control", "no-store"); // it holds a private key, as the multipart reply does
+            return new EstReply(200, headers, encoded.body());
+        }
+        String keyType = keyPackage == null ? delivery.contentType() : keyPackage.contentType();
+        String keyPemType = keyPackage == null ? delivery.pemType() : keyPackage.pemType();
+        byte[] key = keyPackage == null ? delivery.encode(generated.privateKey()) : keyPackage.encode(generated.privateKey(), issued);
+        byte[] certificate = CertsOnlyEncoder.encode(List.of(issued));
         boolean pem = policy.responses() == LabelPolicy.ResponseDialect.DRAFT02_PEM;
         return EstReply.multipart(MultipartMixed.of(List.of(
-                new MultipartMixed.Part(delivery.contentType(), !pem,
-                        pem ? Base64Transfer.pem(delivery.pemType(), key) : Base64Transfer.encode(key)),
+                new MultipartMixed.Part(keyType, !pem,
+                        pem ? Base64Transfer.pem(keyPemType, key) : Base64Transfer.encode(key)),
                 new MultipartMixed.Part(EstMediaTypes.PKCS7_CERTS_ONLY, !pem,
                         pem ? Base64Transfer.pem("PKCS7", certificate) : Base64Transfer.encode(certificate)))));
     }

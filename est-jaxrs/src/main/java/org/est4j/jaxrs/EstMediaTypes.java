@@ -31,6 +31,10 @@ public final class EstMediaTypes {
     public static final String CMC_RESPONSE = "application/pkcs7-mime; smime-type=CMC-response";
     /** Error bodies. */
     public static final String TEXT_PLAIN_UTF8 = "text/plain; charset=utf-8";
+    /** A {@code /serverkeygen} response as one password-protected PKCS#12 file (RFC 8295 section 8, RFC 7292). */
+    public static final String PKCS12 = "application/pkcs12";
+    /** The key part of a {@code /serverkeygen} response as an RFC 6032 encrypted key package (RFC 8295 section 8, RFC 7193). */
+    public static final String CMS = "application/cms";
 
     private EstMediaTypes() {
     }

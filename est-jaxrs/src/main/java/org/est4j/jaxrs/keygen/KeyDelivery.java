@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
+import org.bouncycastle.asn1.cms.EnvelopedData;
 import org.bouncycastle.asn1.pkcs.Attribute;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
@@ -90,19 +91,63 @@ public abstract sealed class KeyDelivery {
         ResponseSigner s = signer.orElseThrow(() -> EstProtocolException.badRequest(
                 "this server has no signing key configured, so it cannot return an encrypted private key; "
                         + "request the key without a decryption key identifier"));
+        return new Encrypted(recipient(symmetricId, asymmetricId, clientChain, keys), s);
+    }
+
+    /**
+     * The recipient the request names for an encrypted private key — the same one {@link #forRequest} encrypts for
+     * — without demanding a response signer (RFC 6032 key packages may go unsigned). Empty when the request names
+     * no decryption key.
+     *
+     * @throws EstProtocolException 400 when the request names a key the server does not have, or both kinds
+     */
+    public static Optional<RecipientInfoGenerator> recipientForRequest(PKCS10CertificationRequest csr, List<X509Certificate> clientChain,
+                                                                       KeyEncryptionKeys keys) {
+        Optional<byte[]> symmetricId = octets(csr, DECRYPT_KEY_ID, "DecryptKeyIdentifier");
+        Optional<byte[]> asymmetricId = octets(csr, ASYMM_DECRYPT_KEY_ID, "AsymmetricDecryptKeyIdentifier");
+        if (symmetricId.isEmpty() && asymmetricId.isEmpty()) {
+            return Optional.empty();
+        }
+        if (symmetricId.isPresent() && asymmetricId.isPresent()) {
+            throw EstProtocolException.badRequest("the request names both a DecryptKeyIdentifier and an "
+                    + "AsymmetricDecryptKeyIdentifier; name one key to encrypt the private key with");
+        }
+        return Optional.of(recipient(symmetricId, asymmetricId, clientChain, keys));
+    }
+
+    /** The key one of the two identifiers names: a shared AES key, or the TLS client or a configured certificate. */
+    private static RecipientInfoGenerator recipient(Optional<byte[]> symmetricId, Optional<byte[]> asymmetricId,
+                                                    List<X509Certificate> clientChain, KeyEncryptionKeys keys) {
         if (symmetricId.isPresent()) {
             byte[] id = symmetricId.get();
             SecretKey key = keys.symmetric(id).orElseThrow(() -> EstProtocolException.badRequest(
                     "the DecryptKeyIdentifier names no key this server shares with the client"));
-            return new Encrypted(new JceKEKRecipientInfoGenerator(id, key).setProvider(BouncyCastle.PROVIDER), s);
+            return new JceKEKRecipientInfoGenerator(id, key).setProvider(BouncyCastle.PROVIDER);
         }
-        byte[] ski = asymmetricId.get();
+        byte[] ski = asymmetricId.orElseThrow();
         List<X509Certificate> candidates = new ArrayList<>(clientChain.isEmpty() ? List.of() : List.of(clientChain.get(0)));
         candidates.addAll(keys.recipients());
         X509Certificate recipient = candidates.stream().filter(c -> Arrays.equals(ski, subjectKeyIdentifier(c))).findFirst()
                 .orElseThrow(() -> EstProtocolException.badRequest("the AsymmetricDecryptKeyIdentifier matches neither the "
                         + "TLS client certificate nor a key-encipherment certificate configured on this server"));
-        return new Encrypted(recipientFor(recipient), s);
+        return recipientFor(recipient);
+    }
+
+    /**
+     * The RFC 5958 AsymmetricKeyPackage holding {@code key}, in an EnvelopedData for {@code recipient}
+     * (AES-256-CBC content encryption): the DER of the EnvelopedData itself, not of a ContentInfo.
+     */
+    static EnvelopedData envelope(PrivateKey key, RecipientInfoGenerator recipient) {
+        try {
+            byte[] keyPackage = new DERSequence(PrivateKeyInfo.getInstance(pkcs8(key))).getEncoded("DER");
+            CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
+            generator.addRecipientInfoGenerator(recipient);
+            CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(KEY_PACKAGE, keyPackage),
+                    new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(BouncyCastle.PROVIDER).build());
+            return EnvelopedData.getInstance(enveloped.toASN1Structure().getContent());
+        } catch (IOException | CMSException e) {
+            throw new IllegalStateException("cannot encrypt the generated key: " + e.getMessage(), e);
+        }
     }
 
     private static RecipientInfoGenerator recipientFor(X509Certificate recipient) {
@@ -193,14 +238,9 @@ public abstract sealed class KeyDelivery {
         @Override
         public byte[] encode(PrivateKey key) {
             try {
-                byte[] keyPackage = new DERSequence(PrivateKeyInfo.getInstance(pkcs8(key))).getEncoded("DER");
-                CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
-                generator.addRecipientInfoGenerator(recipient);
-                CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(KEY_PACKAGE, keyPackage),
-                        new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(BouncyCastle.PROVIDER).build());
-                byte[] envelopedData = enveloped.toASN1Structure().getContent().toASN1Primitive().getEncoded("DER");
+                byte[] envelopedData = envelope(key, recipient).getEncoded("DER");
                 return signer.sign(CMSObjectIdentifiers.envelopedData, envelopedData, List.of());
-            } catch (IOException | CMSException e) {
+            } catch (IOException e) {
                 throw new IllegalStateException("cannot encrypt the generated key: " + e.getMessage(), e);
             }
         }
