@@ -105,7 +105,13 @@ public abstract sealed class KeyDelivery {
         return new Encrypted(recipientFor(recipient), s);
     }
 
-    private static RecipientInfoGenerator recipientFor(X509Certificate recipient) {
+    /**
+     * A recipient for the key of {@code recipient}: ephemeral-static ECDH for an EC key, RSA key transport otherwise
+     * (also used by {@code packages.SymmetricKeyProtection}).
+     *
+     * @throws EstProtocolException 400 for a key that can receive nothing
+     */
+    public static RecipientInfoGenerator recipientFor(X509Certificate recipient) {
         try {
             if (recipient.getPublicKey() instanceof ECPublicKey ec) {
                 // ECDH needs an ephemeral key on the recipient's curve (RFC 5753 ephemeral-static).
