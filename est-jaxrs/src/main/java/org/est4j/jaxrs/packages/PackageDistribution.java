@@ -81,6 +81,8 @@ public final class PackageDistribution {
     private final EstAuthenticator authenticator;
     private final LabelPolicies policies;
     private final Optional<ResponseSigner> signer;
+    /** Ids of TAMP packages already reported as undescribable. */
+    private final java.util.Set<String> undescribed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PackageDistribution(CaService ca, PackageService packages, EstEndpointConfig config) {
         this.ca = ca;
@@ -214,9 +216,12 @@ public final class PackageDistribution {
             Optional<SignedPackage> read = SignedPackage.read(p.content());
             String[] types = read.map(s -> SignedPackage.TAMP_TYPES.get(s.contentType().getId())).orElse(null);
             if (types == null) {
-                // an operator's mistake, not the client's: /tamp still serves it, the list cannot say what it is
-                LOG.log(Level.WARNING, "TAMP package {0} is not a signed TAMP message ({1}): left out of the package "
-                        + "availability list", ClientText.quote(p.id()), read.map(s -> s.contentType().getId()).orElse("not a SignedData"));
+                // an operator's mistake, not the client's: /tamp still serves it, the list cannot say what it is.
+                // Said once per package, not on every poll of every client.
+                if (undescribed.size() < 1000 && undescribed.add(p.id())) {
+                    LOG.log(Level.WARNING, "TAMP package {0} is not a signed TAMP message ({1}): left out of the package "
+                            + "availability list", ClientText.quote(p.id()), read.map(s -> s.contentType().getId()).orElse("not a SignedData"));
+                }
                 continue;
             }
             PalEntry.Info signedBy = read.get().signer().orElse(new PalEntry.Uri(uri));
