@@ -106,7 +106,7 @@ public abstract sealed class KeyDelivery {
     }
 
     /**
-     * A recipient for the key of {@code recipient}: ephemeral-static ECDH for an EC key, RSA key transport otherwise
+     * A recipient for the key of {@code recipient}: ephemeral-static ECDH for an EC key, RSA (PKCS#1 v1.5) key transport for RSA
      * (also used by {@code packages.SymmetricKeyProtection}).
      *
      * @throws EstProtocolException 400 for a key that can receive nothing

@@ -17,7 +17,7 @@ import java.util.Optional;
  * @param info who the package comes from or concerns
  * @param uri  the absolute URL the client fetches it from (or posts to, for the receipt entries)
  */
-public record PalEntry(String type, Optional<Instant> date, long size, Info info, String uri) {
+record PalEntry(String type, Optional<Instant> date, long size, Info info, String uri) {
 
     public static final String CA_CERTIFICATES = "0002";
     public static final String EE_CERTIFICATES = "0003";
