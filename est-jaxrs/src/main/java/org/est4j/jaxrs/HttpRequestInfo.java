@@ -25,10 +25,17 @@ import org.est4j.jaxrs.auth.ContainerLogin;
  * @param method        the HTTP method
  * @param requestTarget the path and query as on the request line (what HTTP Digest's {@code uri} names)
  * @param containerLogin checks HTTP credentials against the container's realm (Tomcat realms, WildFly Elytron)
+ * @param accept        the {@code Accept} header (several fields joined with ", "), or null when the client sent none
+ * @param estBase       the URL of {@code /.well-known/est} as the client addressed it ({@code https://host:port} and
+ *                      the context path as in the request), without a label: where the URLs this server hands
+ *                      out (the package availability list's) start. Just the path when the host is unknown.
  */
 public record HttpRequestInfo(String contentType, long contentLength, String authorization,
                               List<X509Certificate> tlsChain, String remoteAddress, Optional<ChannelBinding> channelBinding,
-                              String method, String requestTarget, ContainerLogin containerLogin) {
+                              String method, String requestTarget, ContainerLogin containerLogin, String accept, String estBase) {
+
+    /** The EST path (RFC 7030 section 3.2.2), the {@link #estBase} when the request tells nothing else. */
+    public static final String WELL_KNOWN_EST = "/.well-known/est";
 
     /** Request attribute with the channel binding bytes, set by the proxy filter or a TLS connector add-on. */
     public static final String CHANNEL_BINDING_ATTRIBUTE = "org.est4j.channel-binding";
@@ -49,6 +56,22 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(requestTarget, "requestTarget");
         Objects.requireNonNull(containerLogin, "containerLogin");
+        Objects.requireNonNull(estBase, "estBase");
+    }
+
+    /** A request without {@code Accept} whose URLs are relative to {@link #WELL_KNOWN_EST}. */
+    public HttpRequestInfo(String contentType, long contentLength, String authorization, List<X509Certificate> tlsChain,
+                           String remoteAddress, Optional<ChannelBinding> channelBinding, String method, String requestTarget,
+                           ContainerLogin containerLogin) {
+        this(contentType, contentLength, authorization, tlsChain, remoteAddress, channelBinding, method, requestTarget,
+                containerLogin, null, WELL_KNOWN_EST);
+    }
+
+    /** A GET of {@code requestTarget} (tests and callers without a servlet request). */
+    public static HttpRequestInfo get(String requestTarget, String accept, String authorization, List<X509Certificate> tlsChain,
+                                      String remoteAddress, String estBase) {
+        return new HttpRequestInfo(null, -1, authorization, tlsChain, remoteAddress, Optional.empty(), "GET", requestTarget,
+                ContainerLogin.NONE, accept, estBase);
     }
 
     /** A POST with a channel binding (tests and callers that do not authenticate with Digest). */
@@ -69,7 +92,37 @@ public record HttpRequestInfo(String contentType, long contentLength, String aut
         return new HttpRequestInfo(request.getContentType(), request.getContentLengthLong(),
                 request.getHeader("Authorization"), certificates, request.getRemoteAddr(), channelBinding(request),
                 request.getMethod(), request.getRequestURI() + (request.getQueryString() == null ? "" : "?" + request.getQueryString()),
-                (user, password, role) -> containerLogin(request, user, password, role));
+                (user, password, role) -> containerLogin(request, user, password, role), accept(request), estBase(request));
+    }
+
+    /** Every {@code Accept} field, joined as one list (RFC 9110 section 5.3), or null when there is none. */
+    private static String accept(HttpServletRequest request) {
+        java.util.Enumeration<String> fields = request.getHeaders("Accept");
+        if (fields == null || !fields.hasMoreElements()) {
+            return null;
+        }
+        return String.join(", ", java.util.Collections.list(fields));
+    }
+
+    /**
+     * {@code scheme://host[:port]} as the client addressed the server (the {@code Host} header, which the servlet
+     * container builds the request URL from), then the context path and {@code /.well-known/est}.
+     */
+    private static String estBase(HttpServletRequest request) {
+        String path;
+        StringBuffer url;
+        String uri;
+        try {
+            path = (request.getContextPath() == null ? "" : request.getContextPath()) + WELL_KNOWN_EST;
+            url = request.getRequestURL();
+            uri = request.getRequestURI();
+        } catch (UnsupportedOperationException e) {
+            return WELL_KNOWN_EST; // a request object that does not know its URL (unit-test fakes)
+        }
+        if (url == null || uri == null || !url.toString().endsWith(uri)) {
+            return path;
+        }
+        return url.substring(0, url.length() - uri.length()) + path;
     }
 
     /** {@code HttpServletRequest.login}: the realm of the container checks the password, and the role if one is asked for. */

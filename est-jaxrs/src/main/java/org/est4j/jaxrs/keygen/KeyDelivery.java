@@ -150,7 +150,13 @@ public abstract sealed class KeyDelivery {
         }
     }
 
-    private static RecipientInfoGenerator recipientFor(X509Certificate recipient) {
+    /**
+     * A recipient for the key of {@code recipient}: ephemeral-static ECDH for an EC key, RSA (PKCS#1 v1.5) key transport for RSA
+     * (also used by {@code packages.SymmetricKeyProtection}).
+     *
+     * @throws EstProtocolException 400 for a key that can receive nothing
+     */
+    public static RecipientInfoGenerator recipientFor(X509Certificate recipient) {
         try {
             if (recipient.getPublicKey() instanceof ECPublicKey ec) {
                 // ECDH needs an ephemeral key on the recipient's curve (RFC 5753 ephemeral-static).

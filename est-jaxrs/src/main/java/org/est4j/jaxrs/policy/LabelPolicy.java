@@ -24,11 +24,18 @@ import org.est4j.spi.KeyGenerationSpec;
  * @param requireTlsAndHttp    whether a client must prove itself both by a TLS client certificate and by HTTP
  *                             authentication (RFC 7030 section 3.2.3 lets a server ask for both); off by default, where
  *                             either suffices and an HTTP user name unknown to est4j beside a valid certificate is ignored
+ * @param reenrollNoticeDays   how many days before its TLS client certificate expires a client finds a "start
+ *                             re-enrollment" entry (PAL type 0010) in its package availability list (RFC 8295
+ *                             section 2.1.1); 0 lists it only once the certificate has expired
  */
 public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
                           IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
                           ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth,
-                          ClientAuthorization authorization, boolean requireTlsAndHttp) {
+                          ClientAuthorization authorization, boolean requireTlsAndHttp,
+                          int reenrollNoticeDays) {
+
+    /** The default {@link #reenrollNoticeDays}: a month leaves a device that polls weekly several chances. */
+    public static final int DEFAULT_REENROLL_NOTICE_DAYS = 30;
 
     /** HTTP authentication schemes (RFC 7030 section 3.2.3). */
     public enum HttpAuthScheme {
@@ -55,7 +62,8 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
     }
 
     public static final LabelPolicy DEFAULTS = new LabelPolicy(false, KeyGenerationSpec.ec("secp256r1"),
-            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC), ClientAuthorization.ANYONE, false);
+            ResponseDialect.RFC7030, IncompleteAuthentication.REFUSE, false, ChannelBindingCheck.Mode.OFF, false, List.of(HttpAuthScheme.BASIC), ClientAuthorization.ANYONE, false,
+            DEFAULT_REENROLL_NOTICE_DAYS);
 
     public LabelPolicy {
         Objects.requireNonNull(serverKeySpec, "serverKeySpec");
@@ -67,42 +75,59 @@ public record LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec,
         if (httpAuth.isEmpty()) {
             throw new IllegalArgumentException("at least one HTTP authentication scheme");
         }
+        if (reenrollNoticeDays < 0) {
+            throw new IllegalArgumentException("reenrollNoticeDays must not be negative");
+        }
+    }
+
+    /** A policy with the default {@link #reenrollNoticeDays}. */
+    public LabelPolicy(boolean serverKeyGen, KeyGenerationSpec serverKeySpec, ResponseDialect responses,
+                       IncompleteAuthentication incompleteAuth, boolean enforceCsrAttributes,
+                       ChannelBindingCheck.Mode channelBinding, boolean raAttestsPossession, List<HttpAuthScheme> httpAuth,
+                       ClientAuthorization authorization, boolean requireTlsAndHttp) {
+        this(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession,
+                httpAuth, authorization, requireTlsAndHttp, DEFAULT_REENROLL_NOTICE_DAYS);
     }
 
     public LabelPolicy withServerKeyGen(KeyGenerationSpec spec) {
-        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
+        return new LabelPolicy(true, spec, responses, incompleteAuth, enforceCsrAttributes, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withResponses(ResponseDialect dialect) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, dialect, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
+                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withIncompleteAuth(IncompleteAuthentication mode) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, mode, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
+                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withEnforcedCsrAttributes() {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, true, channelBinding, raAttestsPossession, httpAuth, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withChannelBinding(ChannelBindingCheck.Mode mode, boolean raExempt) {
-        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth, authorization, requireTlsAndHttp);
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, mode, raExempt, httpAuth, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withAuthorization(ClientAuthorization rules) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, rules, requireTlsAndHttp);
+                raAttestsPossession, httpAuth, rules, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withHttpAuth(List<HttpAuthScheme> schemes) {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, schemes, authorization, requireTlsAndHttp);
+                raAttestsPossession, schemes, authorization, requireTlsAndHttp, reenrollNoticeDays);
     }
 
     public LabelPolicy withTlsAndHttpRequired() {
         return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
-                raAttestsPossession, httpAuth, authorization, true);
+                raAttestsPossession, httpAuth, authorization, true, reenrollNoticeDays);
+    }
+
+    public LabelPolicy withReenrollNoticeDays(int days) {
+        return new LabelPolicy(serverKeyGen, serverKeySpec, responses, incompleteAuth, enforceCsrAttributes, channelBinding,
+                raAttestsPossession, httpAuth, authorization, requireTlsAndHttp, days);
     }
 }
