@@ -90,7 +90,10 @@ public final class PackageReturns {
         if (posted.length == 0) {
             throw EstProtocolException.badRequest("the request body is empty; expected a signed CMS message (" + APPLICATION_CMS + ")");
         }
-        byte[] der = Base64Transfer.decode(posted);
+        // Binary DER as RFC 8295 shows it, or base64 as RFC 7030 and 8951 have EST bodies. A DER ContentInfo starts
+        // with 0x30 (SEQUENCE); base64 text starting with '0' (0x30) would decode to 0xD0-0xD3, never a
+        // ContentInfo, so the first octet decides. (Base64Transfer alone takes short DER for base64.)
+        byte[] der = posted[0] == 0x30 ? posted : Base64Transfer.decode(posted);
         SignedReturnMessage message = SignedReturnMessage.parse(der);
         message.verifySignedBy(certificate);
         ReturnReceipt receipt = ReceiptDecoder.decode(kind, message.contentType(), message.content());
