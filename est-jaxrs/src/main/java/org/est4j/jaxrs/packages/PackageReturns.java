@@ -113,16 +113,20 @@ public final class PackageReturns {
             return named.get().id();
         }
         // Only a pkgID is a package id (est4j sets it so): for it the service can say whether the package exists
-        // for someone else. Firmware names and TAMP references cannot be turned back into an id.
+        // for someone else. Firmware names and TAMP references cannot be turned back into an id. A package the
+        // client has already accepted is no longer listed for it either, so a receipt posted twice lands here too:
+        // the reasons say so.
         if (receipt.reference() instanceof PackageReferences.KeyPackageId pkgId) {
             Optional<String> id = pkgId.asPackageId();
             if (id.isPresent() && packages.exists(label, kind, id.get())) {
                 throw EstProtocolException.forbidden("the " + receipt.type() + " names " + kind.path() + " package '"
-                        + ClientText.quote(id.get(), ClientText.REPLY_LIMIT) + "', which was not distributed to this client");
+                        + ClientText.quote(id.get(), ClientText.REPLY_LIMIT) + "', which was not distributed to this client "
+                        + "(or was already acknowledged by it)");
             }
         }
         throw new EstProtocolException(404, "no " + kind.path() + " package distributed to this client matches this "
-                + receipt.type() + " (" + ClientText.quote(receipt.reference().describe(), ClientText.REPLY_LIMIT) + ")");
+                + receipt.type() + " (" + ClientText.quote(receipt.reference().describe(), ClientText.REPLY_LIMIT)
+                + "); a package already acknowledged is no longer listed");
     }
 
     /**

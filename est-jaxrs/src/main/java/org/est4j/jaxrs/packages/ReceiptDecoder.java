@@ -73,7 +73,8 @@ final class ReceiptDecoder {
             case FIRMWARE -> List.of(FIRMWARE_LOAD_RECEIPT, FIRMWARE_LOAD_ERROR);
             case TAMP -> List.of(TAMP_STATUS_RESPONSE, TAMP_UPDATE_CONFIRM, TAMP_APEX_UPDATE_CONFIRM,
                     TAMP_COMMUNITY_UPDATE_CONFIRM, TAMP_SEQ_NUM_ADJUST_CONFIRM, TAMP_ERROR);
-            case EE_CERTIFICATES -> List.of();
+            // certificates are signed by their CA and not acknowledged (RFC 8295 section 3): no such path is routed
+            case EE_CERTIFICATES -> throw new EstProtocolException(404, "end-entity certificates are not acknowledged");
         };
         if (!allowed.contains(type)) {
             throw EstProtocolException.badRequest("a message posted to /" + path + " must be a "

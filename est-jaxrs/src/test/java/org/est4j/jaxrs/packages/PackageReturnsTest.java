@@ -338,7 +338,7 @@ class PackageReturnsTest {
     void anotherClientsKeyPackageIs403() {
         byte[] der = ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId("keys-of-device-2"), CLIENT_KEY.getPrivate(), CLIENT);
         assertRefused(post(PackageKind.SYMMETRIC_KEYS, der), 403,
-                "names symmetrickeys package 'keys-of-device-2', which was not distributed to this client");
+                "names symmetrickeys package 'keys-of-device-2', which was not distributed to this client (or was already acknowledged by it)");
     }
 
     @Test
@@ -435,6 +435,59 @@ class PackageReturnsTest {
             reply = ErrorReplies.of(t);
         }
         assertEquals(501, reply.status());
+    }
+
+    @Test
+    void aSignerTheSignedDataDoesNotIncludeMustBeTheClient() throws Exception {
+        // RFC 5652 makes the certificates optional: the client's own TLS certificate stands in for a missing one
+        byte[] withoutCertificate = withoutCertificates(
+                ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId("keys-1"), CLIENT_KEY.getPrivate(), CLIENT));
+        assertRecorded(post(PackageKind.SYMMETRIC_KEYS, withoutCertificate), Optional.of(PackageKind.SYMMETRIC_KEYS), "keys-1",
+                Outcome.ACCEPTED, "KeyPackageReceipt", withoutCertificate);
+        packages.recorded.clear();
+        byte[] otherWithoutCertificate = withoutCertificates(
+                ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId("keys-1"), OTHER_KEY.getPrivate(), OTHER));
+        assertRefused(post(PackageKind.SYMMETRIC_KEYS, otherWithoutCertificate), 403,
+                "names neither a certificate in the SignedData nor the client's TLS certificate");
+    }
+
+    @Test
+    void aServerKeyGenPkgIdMustBeASerialNumber() {
+        byte[] der = ReturnMessages.keyPackageReceipt(new byte[21], CLIENT_KEY.getPrivate(), CLIENT);
+        assertRefused(post(Optional.empty(), tls("application/cms", der, CLIENT), der), 400, "(1 to 20 octets); it has 21");
+        byte[] empty = ReturnMessages.keyPackageReceipt(new byte[0], CLIENT_KEY.getPrivate(), CLIENT);
+        assertRefused(post(Optional.empty(), tls("application/cms", empty, CLIENT), empty), 400, "it has 0");
+    }
+
+    @Test
+    void signaturesAreWhatOpensslVerifies() throws Exception {
+        // openssl, not BouncyCastle, says which of the messages est4j accepted or refused are intact
+        byte[] good = ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId("keys-1"), CLIENT_KEY.getPrivate(), CLIENT);
+        byte[] tampered = good.clone();
+        tampered[indexOf(tampered, "keys-1".getBytes(StandardCharsets.US_ASCII)) + 5] = '0';
+        assertEquals(0, opensslVerify(good));
+        assertTrue(opensslVerify(tampered) != 0, "openssl accepted the tampered receipt");
+        assertEquals(204, post(PackageKind.SYMMETRIC_KEYS, good).status());
+        assertEquals(400, post(PackageKind.SYMMETRIC_KEYS, tampered).status());
+    }
+
+    private static int opensslVerify(byte[] der) throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("receipt", ".der");
+        try {
+            java.nio.file.Files.write(file, der);
+            Process p = new ProcessBuilder("openssl", "cms", "-verify", "-noverify", "-binary", "-inform", "DER", "-in", file.toString(),
+                    "-out", "/dev/null").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor();
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+    }
+
+    private static byte[] withoutCertificates(byte[] signed) throws Exception {
+        org.bouncycastle.cms.CMSSignedData data = new org.bouncycastle.cms.CMSSignedData(signed);
+        return org.bouncycastle.cms.CMSSignedData.replaceCertificatesAndCRLs(data, new org.bouncycastle.util.CollectionStore<>(List.of()),
+                null, null).getEncoded("DER");
     }
 
     // ---- the builders against the RFC modules ----
