@@ -30,7 +30,7 @@ import org.est4j.spi.PackageService;
 
 /**
  * The {@code /return} paths of RFC 8295: {@code /symmetrickeys/return} (section 5), {@code /firmware/return}
- * (section 6), {@code /tamp/return} (section 7) and {@code /serverkeygen/return} (section 3.2). The client posts
+ * (section 6), {@code /tamp/return} (section 7) and {@code /serverkeygen/return} (asymmetric keys). The client posts
  * a CMS SignedData it signed with the key of its TLS certificate, holding an RFC 7191 key package receipt or
  * error, an RFC 4108 firmware load receipt or error, or an RFC 5934 TAMP response, confirm or error.
  *
@@ -41,7 +41,7 @@ import org.est4j.spi.PackageService;
  */
 public final class PackageReturns {
 
-    /** RFC 8295 section 8 (RFC 7193): what every {@code /return} body is labelled. */
+    /** The media type of CMS messages (RFC 7193), which RFC 8295 gives every {@code /return} body. */
     static final String APPLICATION_CMS = "application/cms";
 
     private static final String SOURCE = PackageReturns.class.getName();
