@@ -147,7 +147,7 @@ public final class EnrollmentHandler {
      * {@code multipart/mixed}.
      */
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        return serverKeyGen(label, http, null, body);
+        return serverKeyGen(label, http, http.accept(), body); // RFC 8295 section 8: Accept chooses the format
     }
 
     /**

@@ -1,8 +1,6 @@
 package org.est4j.jaxrs;
 
 import java.io.InputStream;
-import java.util.Collections;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.servlet.http.HttpServletRequest;
@@ -75,10 +73,7 @@ public class EstOperations {
     @POST
     @Path("serverkeygen")
     public Response serverKeyGen(@Context HttpServletRequest request, InputStream body) throws CaException {
-        // RFC 8295 section 8: the Accept header chooses the reply's format (every field of it, as one list)
-        List<String> accept = Collections.list(request.getHeaders("Accept"));
-        return toResponse(root().handler().serverKeyGen(label, HttpRequestInfo.from(request),
-                accept.isEmpty() ? null : String.join(", ", accept), body));
+        return toResponse(root().handler().serverKeyGen(label, HttpRequestInfo.from(request), body));
     }
 
     @POST

@@ -44,7 +44,7 @@ public class EstResource extends EstOperations {
         // Package distribution is optional: a deployment without a PackageService bean serves none (204s).
         PackageService packages = packageServices.isResolvable() ? packageServices.get() : PackageDistribution.NONE;
         distribution = new PackageDistribution(ca, packages, config);
-        returns = new PackageReturns(packages, config);
+        returns = new PackageReturns(packages, config, ca::certificateStatus);
         crlDistribution = new CrlDistribution(ca, config);
     }
 

@@ -349,6 +349,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         List<LabelPolicy.HttpAuthScheme> httpAuth = base.httpAuth();
         org.est4j.jaxrs.policy.ClientAuthorization authorization = base.authorization();
         boolean tlsAndHttp = base.requireTlsAndHttp();
+        int reenrollNotice = base.reenrollNoticeDays();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -380,6 +381,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 };
                 case "channel-binding.ra-exempt" -> raExempt = bool(source, key, value);
                 case "require-tls-and-http" -> tlsAndHttp = bool(source, key, value);
+                case "reenroll-notice-days" -> reenrollNotice = intIn(source, key, value, 0, 3650);
                 case "allowed-clients" -> authorization = new org.est4j.jaxrs.policy.ClientAuthorization(
                         globs(source, key, value, "user:", "cert:"), authorization.subjects());
                 case "allowed-subjects" -> authorization = new org.est4j.jaxrs.policy.ClientAuthorization(
@@ -399,11 +401,12 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     httpAuth = schemes;
                 }
                 default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth, require-tls-and-http, allowed-clients, allowed-subjects"
+                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth, require-tls-and-http, allowed-clients, allowed-subjects, reenroll-notice-days"
                         + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
-        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth, authorization, tlsAndHttp);
+        return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth, authorization, tlsAndHttp,
+                reenrollNotice);
     }
 
     /** A ';'-separated list of globs (';' because distinguished names contain commas), each with one of the prefixes, if given. */

@@ -154,4 +154,15 @@ class Est4jConfigTest {
         assertTrue(e.getMessage().contains(hint), e.getMessage());
         assertTrue(e.getMessage().startsWith("est4j.properties: "), e.getMessage());
     }
+
+    @Test
+    void reenrollNoticeDaysIsAPerLabelPolicyOption() {
+        Est4jConfig c = Est4jConfig.parse(Map.of("policy.reenroll-notice-days", "14", "label.iot.ca", "default",
+                "label.iot.reenroll-notice-days", "0"), "f");
+        assertEquals(14, c.policies().of(java.util.Optional.empty()).reenrollNoticeDays());
+        assertEquals(0, c.policies().of(java.util.Optional.of("iot")).reenrollNoticeDays());
+        assertEquals(30, Est4jConfig.parse(Map.of(), "f").policies().of(java.util.Optional.empty()).reenrollNoticeDays());
+        org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> Est4jConfig.parse(Map.of("policy.reenroll-notice-days", "-1"), "f"));
+    }
 }
