@@ -5,6 +5,7 @@ and prints a JSON summary the integration tests assert on.
 usage: rfc8295-decode.py <kind> <file>
   pal-xml | pal-json       the package availability list: [{type, size, info, uri}, ...]
   signed                   a DER ContentInfo of SignedData: eContentType, the decoded eContent and signed attributes
+  signed-data              the same for a bare SignedData (what an EnvelopedData of content type signedData holds)
 Nothing is trusted from est4j's side: any decoding error is a non-zero exit with the reason on stderr.
 """
 import json
@@ -66,7 +67,7 @@ def attribute_summary(oid, value):
         return [str(o) for o in der(rfc4108.TargetHardwareIdentifiers(), value)]
     if oid == rfc7191.id_aa_KP_keyPkgIdAndReceiptReq:
         v = der(rfc7191.KeyPkgIdentifierAndReceiptReq(), value)
-        return {"pkgID": bytes(v["pkgID"]["pkgID"]).decode("utf-8")}
+        return {"pkgID": bytes(v["pkgID"]).decode("utf-8")}  # KeyPkgID, an OCTET STRING
     return bytes(value).hex()
 
 
@@ -74,7 +75,11 @@ def signed(data):
     ci = der(rfc5652.ContentInfo(), data)
     if ci["contentType"] != rfc5652.id_signedData:
         raise ValueError("not SignedData: " + str(ci["contentType"]))
-    sd = der(rfc5652.SignedData(), bytes(ci["content"]))
+    return signed_data(bytes(ci["content"]))
+
+
+def signed_data(data):
+    sd = der(rfc5652.SignedData(), data)
     oid = sd["encapContentInfo"]["eContentType"]
     out = {"eContentType": str(oid),
            "content": econtent_summary(oid, bytes(sd["encapContentInfo"]["eContent"])),
@@ -89,7 +94,7 @@ def main():
     kind, path = sys.argv[1], sys.argv[2]
     with open(path, "rb") as f:
         data = f.read()
-    result = {"pal-xml": pal_xml, "pal-json": pal_json, "signed": signed}[kind](data)
+    result = {"pal-xml": pal_xml, "pal-json": pal_json, "signed": signed, "signed-data": signed_data}[kind](data)
     print(json.dumps(result, sort_keys=True))
 
 

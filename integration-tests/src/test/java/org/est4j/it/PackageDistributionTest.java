@@ -239,7 +239,10 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         Path signed = work.resolve("keys.signed.der");
         IndependentDecoders.run("openssl", "cms", "-decrypt", "-inform", "DER", "-in", enveloped.toString(), "-recip",
                 work.resolve("device.pem").toString(), "-inkey", work.resolve("device-key.pem").toString(), "-out", signed.toString());
-        JsonNode decoded = IndependentDecoders.pyasn1("signed", Files.readAllBytes(signed));
+        // the EnvelopedData's content is a SignedData (content type signedData, RFC 5652 section 6.1), as nested S/MIME has it
+        String envelope = IndependentDecoders.run("openssl", "cms", "-cmsout", "-print", "-inform", "DER", "-in", enveloped.toString());
+        assertTrue(envelope.contains("contentType: pkcs7-signedData"), envelope);
+        JsonNode decoded = IndependentDecoders.pyasn1("signed-data", Files.readAllBytes(signed));
         assertEquals("1.2.840.113549.1.9.16.1.25", decoded.get("eContentType").asText());
         assertEquals(List.of(HexFormat.of().formatHex(SECRET)), IndependentDecoders.JSON.convertValue(decoded.get("content").get("keys"), List.class));
         assertEquals("k1.der", decoded.get("signedAttrs").get("2.16.840.1.101.2.1.5.65").get("pkgID").asText());
