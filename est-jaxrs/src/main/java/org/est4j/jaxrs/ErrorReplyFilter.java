@@ -27,8 +27,9 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
  * <ul>
  *   <li>A {@code Content-Type} that is not one well-formed media type, or more than one {@code Content-Type}
  *       field, is refused here with 400 (the JAX-RS runtime's parser would fail on it with the container's
- *       page). A malformed {@code Accept} is dropped: est4j's replies have fixed media types and never
- *       depend on it, and clients send odd values.</li>
+ *       page). A malformed {@code Accept} is dropped, as if absent: only {@code /pal} (XML or JSON) and
+ *       {@code /serverkeygen} (RFC 8295 formats) look at it, both fall back to their default without it, and
+ *       clients send odd values.</li>
  *   <li>A {@code sendError} from below (the JAX-RS runtime, the container) becomes est4j's line for that
  *       status, as does an error status left without a body.</li>
  *   <li>An exception that escapes becomes a 500 with a request id, logged under that id.</li>

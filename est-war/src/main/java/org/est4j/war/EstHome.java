@@ -345,6 +345,10 @@ public final class EstHome implements Closeable {
                 #ca.default.validity-days = 3650
                 #ca.default.cert-validity-days = 365
                 #ca.default.extended-key-usage = clientAuth
+                # CRLs: their lifetime, and the URL written into every issued certificate (est4j serves it at /crl/<name>.crl;
+                # set a host name your relying parties reach)
+                #ca.default.crl-validity-hours = 24
+                #ca.default.crl-distribution-point = http://localhost:8080/crl/default.crl
 
                 # Another local CA, served under the label "iot" (/.well-known/est/iot/...):
                 #ca.iot.key-algorithm = RSA-3072
