@@ -66,8 +66,7 @@ public final class EnrollmentHandler {
 
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
-        this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm(), config.httpAuthentication(), ca::certificateStatus);
+        this.authenticator = config.authenticator(ca::certificateStatus);
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();

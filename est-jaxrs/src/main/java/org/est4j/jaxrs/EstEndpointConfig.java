@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.CredentialStore;
+import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.auth.HttpAuthentication;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
@@ -65,5 +66,16 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
                              CredentialStore credentials) {
         this(maxRequestBytes, basicRealm, clientCertificates, credentials, LabelPolicies.DEFAULTS, KeyEncryptionKeys.NONE,
                 Optional.empty());
+    }
+
+    /**
+     * The authenticator of every EST handler, built in one place so that none can leave out the registration
+     * authorities, the HTTP schemes or the CA's word on revoked certificates.
+     *
+     * @param statuses whether the CA considers a client certificate revoked ({@code ca::certificateStatus})
+     */
+    public EstAuthenticator authenticator(EstAuthenticator.CertificateStatusSource statuses) {
+        return new EstAuthenticator(clientCertificates, registrationAuthorities, credentials, basicRealm,
+                httpAuthentication, statuses);
     }
 }

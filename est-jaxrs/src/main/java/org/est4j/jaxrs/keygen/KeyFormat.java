@@ -1,9 +1,6 @@
 package org.est4j.jaxrs.keygen;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-
+import org.est4j.jaxrs.AcceptHeader;
 import org.est4j.jaxrs.EstMediaTypes;
 
 /**
@@ -27,85 +24,36 @@ public enum KeyFormat {
 
     /** The format {@code accept} (the request's {@code Accept} field values joined by commas, or null) asks for. */
     public static KeyFormat fromAccept(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return MULTIPART;
-        }
+        AcceptHeader ranges = AcceptHeader.parse(accept);
         double multipartNamed = -1;
         double multipartWildcard = -1;
-        double pkcs12 = -1;
-        double cms = -1;
-        int pkcs12Position = -1;
-        int cmsPosition = -1;
-        List<String> ranges = elements(accept);
-        for (int i = 0; i < ranges.size(); i++) {
-            String range = ranges.get(i);
-            int semicolon = range.indexOf(';');
-            String type = (semicolon < 0 ? range : range.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-            double q = quality(semicolon < 0 ? "" : range.substring(semicolon));
-            switch (type) {
-                case "multipart/mixed" -> multipartNamed = Math.max(multipartNamed, q);
-                case "*/*", "multipart/*" -> multipartWildcard = Math.max(multipartWildcard, q);
-                case EstMediaTypes.PKCS12 -> {
-                    if (q > pkcs12) {
-                        pkcs12 = q;
-                        pkcs12Position = pkcs12Position < 0 ? i : pkcs12Position;
-                    }
-                }
-                case EstMediaTypes.CMS -> {
-                    if (q > cms) {
-                        cms = q;
-                        cmsPosition = cmsPosition < 0 ? i : cmsPosition;
-                    }
-                }
-                default -> { }
+        for (AcceptHeader.Range r : ranges.ranges()) {
+            if (r.names("multipart/mixed")) {
+                multipartNamed = Math.max(multipartNamed, r.quality());
+            } else if (r.subtype().equals("*") && (r.type().equals("*") || r.type().equals("multipart"))) {
+                multipartWildcard = Math.max(multipartWildcard, r.quality());
             }
         }
-        // Of the two RFC 8295 forms the higher quality wins, at equal quality the one listed first.
-        boolean pkcs12First = pkcs12 > cms || pkcs12 == cms && pkcs12Position >= 0 && (cmsPosition < 0 || pkcs12Position < cmsPosition);
-        KeyFormat named = pkcs12First ? PKCS12 : ENCRYPTED_KEY_PACKAGE;
-        double q = pkcs12First ? pkcs12 : cms;
+        // Only a range naming an RFC 8295 type selects it; of the two the higher quality wins, then the one listed first.
+        AcceptHeader.Range pkcs12 = best(ranges, EstMediaTypes.PKCS12);
+        AcceptHeader.Range cms = best(ranges, EstMediaTypes.CMS);
+        boolean pkcs12First = pkcs12 != null && (cms == null || pkcs12.quality() > cms.quality()
+                || pkcs12.quality() == cms.quality() && pkcs12.position() < cms.position());
+        AcceptHeader.Range named = pkcs12First ? pkcs12 : cms;
         // q=0 is "not acceptable" (RFC 9110 section 12.4.2); a named type beats a wildcard of the same quality,
         // an explicitly named multipart/mixed of the same quality keeps RFC 7030's form.
-        return q > 0 && q > multipartNamed && q >= multipartWildcard ? named : MULTIPART;
+        return named != null && named.quality() > 0 && named.quality() > multipartNamed && named.quality() >= multipartWildcard
+                ? (pkcs12First ? PKCS12 : ENCRYPTED_KEY_PACKAGE) : MULTIPART;
     }
 
-    /** The comma-separated elements of an {@code Accept} value; a comma inside a quoted parameter value does not split. */
-    private static List<String> elements(String accept) {
-        List<String> out = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < accept.length(); i++) {
-            char c = accept.charAt(i);
-            if (quoted && c == '\\' && i + 1 < accept.length()) {
-                current.append(c).append(accept.charAt(++i));
-                continue;
-            }
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                out.add(current.toString());
-                current.setLength(0);
-                continue;
-            }
-            current.append(c);
-        }
-        out.add(current.toString());
-        return out;
-    }
-
-    /** The {@code q} parameter of a media range's parameters, 1 without one; an unreadable one counts as 1 (the range is named). */
-    private static double quality(String parameters) {
-        for (String parameter : parameters.split(";")) {
-            int equals = parameter.indexOf('=');
-            if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("q")) {
-                try {
-                    double q = Double.parseDouble(parameter.substring(equals + 1).trim());
-                    return q >= 0 && q <= 1 ? q : 1;
-                } catch (NumberFormatException e) {
-                    return 1;
-                }
+    /** The range of highest quality naming {@code mediaType}, the first listed on a tie; null when none names it. */
+    private static AcceptHeader.Range best(AcceptHeader ranges, String mediaType) {
+        AcceptHeader.Range best = null;
+        for (AcceptHeader.Range r : ranges.ranges()) {
+            if (r.names(mediaType) && (best == null || r.quality() > best.quality())) {
+                best = r;
             }
         }
-        return 1;
+        return best;
     }
 }

@@ -87,8 +87,7 @@ public final class PackageDistribution {
     public PackageDistribution(CaService ca, PackageService packages, EstEndpointConfig config) {
         this.ca = ca;
         this.packages = packages;
-        this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm(), config.httpAuthentication(), ca::certificateStatus);
+        this.authenticator = config.authenticator(ca::certificateStatus);
         this.policies = config.policies();
         this.signer = config.signer();
     }

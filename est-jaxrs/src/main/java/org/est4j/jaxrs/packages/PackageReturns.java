@@ -52,18 +52,13 @@ public final class PackageReturns {
     private final int maxRequestBytes;
     private final LabelPolicies policies;
 
-    public PackageReturns(PackageService packages, EstEndpointConfig config) {
-        this(packages, config, EstAuthenticator.CertificateStatusSource.NONE);
-    }
-
     /**
      * @param statuses the CA's word on whether a client certificate is revoked, as enrollment asks it
      *                 ({@code ca::certificateStatus})
      */
     public PackageReturns(PackageService packages, EstEndpointConfig config, EstAuthenticator.CertificateStatusSource statuses) {
         this.packages = packages;
-        this.authenticator = new EstAuthenticator(config.clientCertificates(), config.registrationAuthorities(),
-                config.credentials(), config.basicRealm(), config.httpAuthentication(), statuses);
+        this.authenticator = config.authenticator(statuses);
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
     }

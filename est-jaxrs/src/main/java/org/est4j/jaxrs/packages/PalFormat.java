@@ -1,7 +1,8 @@
 package org.est4j.jaxrs.packages;
 
-import java.util.Locale;
 import java.util.Optional;
+
+import org.est4j.jaxrs.AcceptHeader;
 
 /**
  * The two representations of a package availability list (RFC 8295 section 2.1.1), and the choice between them
@@ -33,60 +34,15 @@ enum PalFormat {
      * primary format). Empty when the client accepts neither (406).
      */
     static Optional<PalFormat> negotiate(String accept) {
-        if (accept == null || accept.isBlank()) {
+        AcceptHeader ranges = AcceptHeader.parse(accept);
+        if (ranges.isEmpty()) {
             return Optional.of(XML);
         }
-        double xml = XML.quality(accept);
-        double json = JSON.quality(accept);
+        double xml = ranges.quality(XML.type, XML.subtype);
+        double json = ranges.quality(JSON.type, JSON.subtype);
         if (xml <= 0 && json <= 0) {
             return Optional.empty();
         }
         return Optional.of(json > xml ? JSON : XML);
-    }
-
-    /** The q-value {@code accept} gives this representation: that of its most specific matching range, 0 if none. */
-    private double quality(String accept) {
-        int bestSpecificity = -1;
-        double quality = 0;
-        for (String element : accept.split(",")) {
-            String[] parts = element.split(";");
-            String range = parts[0].strip().toLowerCase(Locale.ROOT);
-            int slash = range.indexOf('/');
-            if (slash < 0) {
-                continue; // an empty list element, or not a media range
-            }
-            String t = range.substring(0, slash);
-            String s = range.substring(slash + 1);
-            int specificity;
-            if (t.equals(type) && s.equals(subtype)) {
-                specificity = 2;
-            } else if (t.equals(type) && s.equals("*")) {
-                specificity = 1;
-            } else if (t.equals("*") && s.equals("*")) {
-                specificity = 0;
-            } else {
-                continue;
-            }
-            if (specificity > bestSpecificity) {
-                bestSpecificity = specificity;
-                quality = qValue(parts);
-            }
-        }
-        return quality;
-    }
-
-    /** The range's {@code q} parameter; 1 without one, 0 (not acceptable) when it is not a qvalue. */
-    private static double qValue(String[] parts) {
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].strip();
-            if (p.length() >= 2 && (p.charAt(0) == 'q' || p.charAt(0) == 'Q') && p.charAt(1) == '=') {
-                String v = p.substring(2).strip();
-                if (!v.matches("0(\\.[0-9]{0,3})?|1(\\.0{0,3})?")) {
-                    return 0;
-                }
-                return Double.parseDouble(v);
-            }
-        }
-        return 1;
     }
 }

@@ -25,6 +25,7 @@ import org.est4j.jaxrs.EstReply;
 import org.est4j.jaxrs.HttpRequestInfo;
 import org.est4j.jaxrs.TestPki;
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
+import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.auth.HashedCredentialStore;
 import org.est4j.jaxrs.auth.PasswordHashes;
 import org.est4j.spi.AuthenticatedClient;
@@ -108,7 +109,7 @@ class PackageReturnsTest {
     }
 
     private final InMemoryPackages packages = new InMemoryPackages();
-    private final PackageReturns returns = new PackageReturns(packages, CONFIG);
+    private final PackageReturns returns = new PackageReturns(packages, CONFIG, EstAuthenticator.CertificateStatusSource.NONE);
 
     private static HttpRequestInfo tls(String contentType, byte[] body, X509Certificate... chain) {
         return new HttpRequestInfo(contentType, body.length, null, List.of(chain), "192.0.2.7");
@@ -426,7 +427,7 @@ class PackageReturnsTest {
 
     @Test
     void serverKeyGenReceiptsNeedAPackageService() {
-        PackageReturns none = new PackageReturns(PackageDistribution.NONE, CONFIG);
+        PackageReturns none = new PackageReturns(PackageDistribution.NONE, CONFIG, EstAuthenticator.CertificateStatusSource.NONE);
         byte[] der = ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId(BigInteger.TEN), CLIENT_KEY.getPrivate(), CLIENT);
         EstReply reply;
         try {
