@@ -11,7 +11,6 @@ import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERTaggedObject;
@@ -33,6 +32,7 @@ import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.codec.SignatureProvider;
+import org.est4j.jaxrs.packages.PackageOids;
 
 /**
  * The {@code application/cms} key part of {@code /serverkeygen} (RFC 8295 section 8): an RFC 6032
@@ -54,13 +54,6 @@ import org.est4j.jaxrs.codec.SignatureProvider;
  * {@code /serverkeygen/return}.
  */
 public final class EncryptedKeyPackage {
-
-    /** {@code id-ct-KP-encryptedKeyPkg} (RFC 6032 section 3). */
-    public static final ASN1ObjectIdentifier CONTENT_TYPE = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.78.2");
-    /** {@code id-aa-KP-keyPkgIdAndReceiptReq} (RFC 7191 section 3). */
-    public static final ASN1ObjectIdentifier KEY_PKG_ID_AND_RECEIPT_REQ = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.5.65");
-    /** {@code id-dn}, the SIREntityName type of a distinguished name (RFC 7191 section 2.1). */
-    static final ASN1ObjectIdentifier SIREN_DN = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.16.0");
 
     private final RecipientInfoGenerator recipient;
     private final Optional<ResponseSigner> signer;
@@ -105,7 +98,7 @@ public final class EncryptedKeyPackage {
             // [0] IMPLICIT: the EnvelopedData's SEQUENCE tag becomes context 0, constructed (A0).
             DERTaggedObject encryptedKeyPackage = new DERTaggedObject(false, 0, KeyDelivery.envelope(key, recipient));
             if (signer.isEmpty()) {
-                return new ContentInfo(CONTENT_TYPE, encryptedKeyPackage).getEncoded("DER");
+                return new ContentInfo(PackageOids.ENCRYPTED_KEY_PACKAGE, encryptedKeyPackage).getEncoded("DER");
             }
             return sign(signer.get(), encryptedKeyPackage.getEncoded("DER"), issued.getSerialNumber());
         } catch (IOException e) {
@@ -115,7 +108,7 @@ public final class EncryptedKeyPackage {
 
     private static byte[] sign(ResponseSigner signer, byte[] encryptedKeyPackage, BigInteger serial) {
         try {
-            AttributeTable attributes = new AttributeTable(new Hashtable<>()).add(KEY_PKG_ID_AND_RECEIPT_REQ,
+            AttributeTable attributes = new AttributeTable(new Hashtable<>()).add(PackageOids.KEY_PKG_ID_AND_RECEIPT_REQ,
                     keyPkgIdAndReceiptReq(serial, signer.certificate()));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
@@ -123,7 +116,7 @@ public final class EncryptedKeyPackage {
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(attributes))
                     .build(SignatureProvider.signer(signer.signatureAlgorithm(), signer.key()), signer.certificate()));
             generator.addCertificates(new JcaCertStore(signer.chain()));
-            return generator.generate(new CMSProcessableByteArray(CONTENT_TYPE, encryptedKeyPackage), true)
+            return generator.generate(new CMSProcessableByteArray(PackageOids.ENCRYPTED_KEY_PACKAGE, encryptedKeyPackage), true)
                     .toASN1Structure().getEncoded("DER");
         } catch (OperatorCreationException | CertificateEncodingException | CMSException | IOException e) {
             throw new IllegalStateException("cannot sign with the configured response signer: " + e.getMessage(), e);
@@ -137,7 +130,7 @@ public final class EncryptedKeyPackage {
      */
     private static DERSequence keyPkgIdAndReceiptReq(BigInteger serial, X509Certificate signer) {
         DERSequence signerName = new DERSequence(new ASN1Encodable[] {
-                SIREN_DN, new DEROctetString(signer.getSubjectX500Principal().getEncoded())});
+                PackageOids.SIREN_DN, new DEROctetString(signer.getSubjectX500Principal().getEncoded())});
         DERSequence receiptReq = new DERSequence(new DERSequence(signerName)); // encryptReceipt FALSE is the default: omitted
         ASN1EncodableVector v = new ASN1EncodableVector();
         v.add(new DEROctetString(serial.toByteArray()));

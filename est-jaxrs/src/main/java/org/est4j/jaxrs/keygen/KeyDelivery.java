@@ -40,6 +40,7 @@ import org.est4j.jaxrs.EstMediaTypes;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.packages.PackageOids;
 
 /**
  * How the private key of {@code /serverkeygen} travels back (RFC 7030 section 4.4.1 and 4.4.2):
@@ -56,8 +57,6 @@ public abstract sealed class KeyDelivery {
     static final ASN1ObjectIdentifier DECRYPT_KEY_ID = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.37");
     /** {@code id-aa-asymmDecryptKeyID} (RFC 7030 section 4.4.1.2). */
     static final ASN1ObjectIdentifier ASYMM_DECRYPT_KEY_ID = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.54");
-    /** {@code id-ct-KP-aKeyPackage} (RFC 5958 section 2). */
-    static final ASN1ObjectIdentifier KEY_PACKAGE = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.78.5");
 
     private KeyDelivery() {
     }
@@ -142,7 +141,7 @@ public abstract sealed class KeyDelivery {
             byte[] keyPackage = new DERSequence(PrivateKeyInfo.getInstance(pkcs8(key))).getEncoded("DER");
             CMSEnvelopedDataGenerator generator = new CMSEnvelopedDataGenerator();
             generator.addRecipientInfoGenerator(recipient);
-            CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(KEY_PACKAGE, keyPackage),
+            CMSEnvelopedData enveloped = generator.generate(new CMSProcessableByteArray(PackageOids.ASYMMETRIC_KEY_PACKAGE, keyPackage),
                     new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).setProvider(BouncyCastle.PROVIDER).build());
             return EnvelopedData.getInstance(enveloped.toASN1Structure().getContent());
         } catch (IOException | CMSException e) {

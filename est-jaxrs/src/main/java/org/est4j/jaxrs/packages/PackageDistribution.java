@@ -213,7 +213,7 @@ public final class PackageDistribution {
         for (DistributedPackage p : packages.packages(new PackageRequest(label, client, PackageKind.TAMP))) {
             String uri = packageUri(base, p);
             Optional<SignedPackage> read = SignedPackage.read(p.content());
-            String[] types = read.map(s -> SignedPackage.TAMP_TYPES.get(s.contentType().getId())).orElse(null);
+            String[] types = read.map(s -> SignedPackage.TAMP_TYPES.get(s.contentType())).orElse(null);
             if (types == null) {
                 // an operator's mistake, not the client's: /tamp still serves it, the list cannot say what it is.
                 // Said once per package, not on every poll of every client.

@@ -45,20 +45,11 @@ import org.est4j.spi.DistributedPackage;
  */
 public final class PackageReferences {
 
-    /** id-aa-firmwarePackageID (RFC 4108 section 2.2.1). */
-    static final ASN1ObjectIdentifier FIRMWARE_PACKAGE_ID = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.35");
-    /** id-tamp (RFC 5934 appendix A). */
-    static final ASN1ObjectIdentifier TAMP = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.77");
-    static final ASN1ObjectIdentifier TAMP_STATUS_QUERY = TAMP.branch("1");
-    static final ASN1ObjectIdentifier TAMP_UPDATE = TAMP.branch("3");
-    static final ASN1ObjectIdentifier TAMP_APEX_UPDATE = TAMP.branch("5");
-    static final ASN1ObjectIdentifier TAMP_COMMUNITY_UPDATE = TAMP.branch("7");
-    static final ASN1ObjectIdentifier TAMP_SEQ_NUM_ADJUST = TAMP.branch("10");
-
     /** The TAMP messages est4j distributes, and the RFC 5934 name of each. */
     static final Map<ASN1ObjectIdentifier, String> TAMP_MESSAGES = Map.of(
-            TAMP_STATUS_QUERY, "TAMPStatusQuery", TAMP_UPDATE, "TAMPUpdate", TAMP_APEX_UPDATE, "TAMPApexUpdate",
-            TAMP_COMMUNITY_UPDATE, "TAMPCommunityUpdate", TAMP_SEQ_NUM_ADJUST, "SequenceNumberAdjust");
+            PackageOids.TAMP_STATUS_QUERY, "TAMPStatusQuery", PackageOids.TAMP_UPDATE, "TAMPUpdate",
+            PackageOids.TAMP_APEX_UPDATE, "TAMPApexUpdate", PackageOids.TAMP_COMMUNITY_UPDATE, "TAMPCommunityUpdate",
+            PackageOids.TAMP_SEQ_NUM_ADJUST, "SequenceNumberAdjust");
 
     private PackageReferences() {
     }
@@ -195,7 +186,7 @@ public final class PackageReferences {
     private static FirmwareName firmwareName(CMSSignedData signed) {
         for (SignerInformation signer : signed.getSignerInfos().getSigners()) {
             AttributeTable attributes = signer.getSignedAttributes();
-            Attribute id = attributes == null ? null : attributes.get(FIRMWARE_PACKAGE_ID);
+            Attribute id = attributes == null ? null : attributes.get(PackageOids.FIRMWARE_PACKAGE_ID);
             if (id != null && id.getAttrValues().size() == 1) {
                 ReceiptFields fields = new ReceiptFields(id.getAttrValues().getObjectAt(0), "FirmwarePackageIdentifier");
                 return firmwareName(fields.requiredAny("name"));

@@ -31,29 +31,18 @@ import org.est4j.spi.PackageReturn.Outcome;
  */
 final class ReceiptDecoder {
 
-    /** id-ct-KP-keyPackageReceipt (RFC 7191 section 3). */
-    static final ASN1ObjectIdentifier KEY_PACKAGE_RECEIPT = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.78.3");
-    /** id-ct-KP-keyPackageError (RFC 7191 section 4). */
-    static final ASN1ObjectIdentifier KEY_PACKAGE_ERROR = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.78.6");
-    /** id-ct-firmwareLoadReceipt (RFC 4108 section 3). */
-    static final ASN1ObjectIdentifier FIRMWARE_LOAD_RECEIPT = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.1.17");
-    /** id-ct-firmwareLoadError (RFC 4108 section 4). */
-    static final ASN1ObjectIdentifier FIRMWARE_LOAD_ERROR = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.1.18");
-    /** The RFC 5934 replies, id-tamp 2, 4, 6, 8, 9 and 11. */
-    static final ASN1ObjectIdentifier TAMP_STATUS_RESPONSE = PackageReferences.TAMP.branch("2");
-    static final ASN1ObjectIdentifier TAMP_UPDATE_CONFIRM = PackageReferences.TAMP.branch("4");
-    static final ASN1ObjectIdentifier TAMP_APEX_UPDATE_CONFIRM = PackageReferences.TAMP.branch("6");
-    static final ASN1ObjectIdentifier TAMP_COMMUNITY_UPDATE_CONFIRM = PackageReferences.TAMP.branch("8");
-    static final ASN1ObjectIdentifier TAMP_ERROR = PackageReferences.TAMP.branch("9");
-    static final ASN1ObjectIdentifier TAMP_SEQ_NUM_ADJUST_CONFIRM = PackageReferences.TAMP.branch("11");
-
+    /** The replies this decoder reads, and the RFC 7191, RFC 4108 and RFC 5934 name of each. */
     private static final Map<ASN1ObjectIdentifier, String> NAMES = Map.ofEntries(
-            Map.entry(KEY_PACKAGE_RECEIPT, "KeyPackageReceipt"), Map.entry(KEY_PACKAGE_ERROR, "KeyPackageError"),
-            Map.entry(FIRMWARE_LOAD_RECEIPT, "FirmwarePackageLoadReceipt"), Map.entry(FIRMWARE_LOAD_ERROR, "FirmwarePackageLoadError"),
-            Map.entry(TAMP_STATUS_RESPONSE, "TAMPStatusResponse"), Map.entry(TAMP_UPDATE_CONFIRM, "TAMPUpdateConfirm"),
-            Map.entry(TAMP_APEX_UPDATE_CONFIRM, "TAMPApexUpdateConfirm"),
-            Map.entry(TAMP_COMMUNITY_UPDATE_CONFIRM, "TAMPCommunityUpdateConfirm"), Map.entry(TAMP_ERROR, "TAMPError"),
-            Map.entry(TAMP_SEQ_NUM_ADJUST_CONFIRM, "SequenceNumberAdjustConfirm"));
+            Map.entry(PackageOids.KEY_PACKAGE_RECEIPT, "KeyPackageReceipt"),
+            Map.entry(PackageOids.KEY_PACKAGE_ERROR, "KeyPackageError"),
+            Map.entry(PackageOids.FIRMWARE_LOAD_RECEIPT, "FirmwarePackageLoadReceipt"),
+            Map.entry(PackageOids.FIRMWARE_LOAD_ERROR, "FirmwarePackageLoadError"),
+            Map.entry(PackageOids.TAMP_STATUS_RESPONSE, "TAMPStatusResponse"),
+            Map.entry(PackageOids.TAMP_UPDATE_CONFIRM, "TAMPUpdateConfirm"),
+            Map.entry(PackageOids.TAMP_APEX_UPDATE_CONFIRM, "TAMPApexUpdateConfirm"),
+            Map.entry(PackageOids.TAMP_COMMUNITY_UPDATE_CONFIRM, "TAMPCommunityUpdateConfirm"),
+            Map.entry(PackageOids.TAMP_ERROR, "TAMPError"),
+            Map.entry(PackageOids.TAMP_SEQ_NUM_ADJUST_CONFIRM, "SequenceNumberAdjustConfirm"));
 
     private static final BigInteger SUCCESS = BigInteger.ZERO;
 
@@ -69,10 +58,11 @@ final class ReceiptDecoder {
     static ReturnReceipt decode(Optional<PackageKind> kind, ASN1ObjectIdentifier type, byte[] content) {
         String path = kind.map(PackageKind::path).orElse("serverkeygen") + "/return";
         List<ASN1ObjectIdentifier> allowed = switch (kind.orElse(PackageKind.SYMMETRIC_KEYS)) {
-            case SYMMETRIC_KEYS -> List.of(KEY_PACKAGE_RECEIPT, KEY_PACKAGE_ERROR);
-            case FIRMWARE -> List.of(FIRMWARE_LOAD_RECEIPT, FIRMWARE_LOAD_ERROR);
-            case TAMP -> List.of(TAMP_STATUS_RESPONSE, TAMP_UPDATE_CONFIRM, TAMP_APEX_UPDATE_CONFIRM,
-                    TAMP_COMMUNITY_UPDATE_CONFIRM, TAMP_SEQ_NUM_ADJUST_CONFIRM, TAMP_ERROR);
+            case SYMMETRIC_KEYS -> List.of(PackageOids.KEY_PACKAGE_RECEIPT, PackageOids.KEY_PACKAGE_ERROR);
+            case FIRMWARE -> List.of(PackageOids.FIRMWARE_LOAD_RECEIPT, PackageOids.FIRMWARE_LOAD_ERROR);
+            case TAMP -> List.of(PackageOids.TAMP_STATUS_RESPONSE, PackageOids.TAMP_UPDATE_CONFIRM,
+                    PackageOids.TAMP_APEX_UPDATE_CONFIRM, PackageOids.TAMP_COMMUNITY_UPDATE_CONFIRM,
+                    PackageOids.TAMP_SEQ_NUM_ADJUST_CONFIRM, PackageOids.TAMP_ERROR);
             // certificates are signed by their CA and not acknowledged (RFC 8295 section 3): no such path is routed
             case EE_CERTIFICATES -> throw new EstProtocolException(404, "end-entity certificates are not acknowledged");
         };
@@ -96,15 +86,15 @@ final class ReceiptDecoder {
 
     private static ReturnReceipt decode(ASN1ObjectIdentifier type, String name, byte[] content) {
         ReceiptFields fields = ReceiptFields.of(content, name);
-        if (type.equals(KEY_PACKAGE_RECEIPT)) {
+        if (type.equals(PackageOids.KEY_PACKAGE_RECEIPT)) {
             return keyPackageReceipt(fields, name);
-        } else if (type.equals(KEY_PACKAGE_ERROR)) {
+        } else if (type.equals(PackageOids.KEY_PACKAGE_ERROR)) {
             return keyPackageError(fields, name);
-        } else if (type.equals(FIRMWARE_LOAD_RECEIPT)) {
+        } else if (type.equals(PackageOids.FIRMWARE_LOAD_RECEIPT)) {
             return firmwareLoadReceipt(fields, name);
-        } else if (type.equals(FIRMWARE_LOAD_ERROR)) {
+        } else if (type.equals(PackageOids.FIRMWARE_LOAD_ERROR)) {
             return firmwareLoadError(fields, name);
-        } else if (type.equals(TAMP_ERROR)) {
+        } else if (type.equals(PackageOids.TAMP_ERROR)) {
             return tampError(fields, name);
         }
         return tampReply(type, fields, name);
@@ -228,14 +218,14 @@ final class ReceiptDecoder {
         tampVersion(fields);
         List<BigInteger> statuses = new ArrayList<>();
         PackageReferences.TampMessageRef ref;
-        if (type.equals(TAMP_STATUS_RESPONSE)) {
+        if (type.equals(PackageOids.TAMP_STATUS_RESPONSE)) {
             // { version [0] DEFAULT v2, query TAMPMsgRef, response StatusResponse ([0] terse | [1] verbose), usesApex BOOLEAN DEFAULT TRUE }
-            ref = msgRef(PackageReferences.TAMP_STATUS_QUERY, fields, "query");
+            ref = msgRef(PackageOids.TAMP_STATUS_QUERY, fields, "query");
             choice(fields.required(ASN1TaggedObject.class, "response (a StatusResponse, tagged [0] or [1])"), "response");
             fields.optional(ASN1Boolean.class);
-        } else if (type.equals(TAMP_UPDATE_CONFIRM)) {
+        } else if (type.equals(PackageOids.TAMP_UPDATE_CONFIRM)) {
             // { version, update TAMPMsgRef, confirm UpdateConfirm ([0] IMPLICIT StatusCodeList | [1] IMPLICIT VerboseUpdateConfirm) }
-            ref = msgRef(PackageReferences.TAMP_UPDATE, fields, "update");
+            ref = msgRef(PackageOids.TAMP_UPDATE, fields, "update");
             ASN1TaggedObject confirm = choice(fields.required(ASN1TaggedObject.class, "confirm (an UpdateConfirm, tagged [0] or [1])"), "confirm");
             ASN1Sequence list = confirm.getTagNo() == 0 ? ASN1Sequence.getInstance(confirm, false)
                     : ASN1Sequence.getInstance(new ReceiptFields(ASN1Sequence.getInstance(confirm, false), "VerboseUpdateConfirm")
@@ -246,15 +236,15 @@ final class ReceiptDecoder {
             for (ASN1Encodable status : list) {
                 statuses.add(ASN1Enumerated.getInstance(status).getValue());
             }
-        } else if (type.equals(TAMP_SEQ_NUM_ADJUST_CONFIRM)) {
+        } else if (type.equals(PackageOids.TAMP_SEQ_NUM_ADJUST_CONFIRM)) {
             // { version, adjust TAMPMsgRef, status StatusCode }
-            ref = msgRef(PackageReferences.TAMP_SEQ_NUM_ADJUST, fields, "adjust");
+            ref = msgRef(PackageOids.TAMP_SEQ_NUM_ADJUST, fields, "adjust");
             statuses.add(fields.required(ASN1Enumerated.class, "status (a StatusCode ENUMERATED)").getValue());
         } else {
             // TAMPCommunityUpdateConfirm { version, update TAMPMsgRef, commConfirm ([0] IMPLICIT StatusCode | [1] IMPLICIT SEQUENCE { status StatusCode, ... }) }
             // TAMPApexUpdateConfirm { version, apexReplace TAMPMsgRef, apexConfirm (same shape) }
-            boolean community = type.equals(TAMP_COMMUNITY_UPDATE_CONFIRM);
-            ref = msgRef(community ? PackageReferences.TAMP_COMMUNITY_UPDATE : PackageReferences.TAMP_APEX_UPDATE, fields,
+            boolean community = type.equals(PackageOids.TAMP_COMMUNITY_UPDATE_CONFIRM);
+            ref = msgRef(community ? PackageOids.TAMP_COMMUNITY_UPDATE : PackageOids.TAMP_APEX_UPDATE, fields,
                     community ? "update" : "apexReplace");
             String field = community ? "commConfirm" : "apexConfirm";
             ASN1TaggedObject confirm = choice(fields.required(ASN1TaggedObject.class, field + " (tagged [0] or [1])"), field);

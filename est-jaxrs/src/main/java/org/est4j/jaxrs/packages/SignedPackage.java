@@ -25,19 +25,16 @@ import org.bouncycastle.asn1.ASN1OctetString;
  */
 record SignedPackage(ASN1ObjectIdentifier contentType, Optional<PalEntry.Info> signer) {
 
-    /** {@code id-tamp} (RFC 5934 section 1.4), the arc of the TAMP content types. */
-    private static final String ID_TAMP = "2.16.840.1.101.2.1.2.77";
-
     /**
      * TAMP message content types to their PAL type and the PAL type of the reply the client returns (RFC 5934
      * sections 2-5; RFC 8295 section 2.1.1). An apex trust anchor update is a trust anchor update.
      */
-    static final Map<String, String[]> TAMP_TYPES = Map.of(
-            ID_TAMP + ".1", new String[] {PalEntry.TAMP_STATUS_QUERY, PalEntry.TAMP_STATUS_RESPONSE},
-            ID_TAMP + ".3", new String[] {PalEntry.TRUST_ANCHOR_UPDATE, PalEntry.TRUST_ANCHOR_UPDATE_CONFIRM},
-            ID_TAMP + ".5", new String[] {PalEntry.TRUST_ANCHOR_UPDATE, PalEntry.TRUST_ANCHOR_UPDATE_CONFIRM},
-            ID_TAMP + ".7", new String[] {PalEntry.COMMUNITY_UPDATE, PalEntry.COMMUNITY_UPDATE_CONFIRM},
-            ID_TAMP + ".10", new String[] {PalEntry.SEQUENCE_NUMBER_ADJUST, PalEntry.SEQUENCE_NUMBER_ADJUST_CONFIRM});
+    static final Map<ASN1ObjectIdentifier, String[]> TAMP_TYPES = Map.of(
+            PackageOids.TAMP_STATUS_QUERY, new String[] {PalEntry.TAMP_STATUS_QUERY, PalEntry.TAMP_STATUS_RESPONSE},
+            PackageOids.TAMP_UPDATE, new String[] {PalEntry.TRUST_ANCHOR_UPDATE, PalEntry.TRUST_ANCHOR_UPDATE_CONFIRM},
+            PackageOids.TAMP_APEX_UPDATE, new String[] {PalEntry.TRUST_ANCHOR_UPDATE, PalEntry.TRUST_ANCHOR_UPDATE_CONFIRM},
+            PackageOids.TAMP_COMMUNITY_UPDATE, new String[] {PalEntry.COMMUNITY_UPDATE, PalEntry.COMMUNITY_UPDATE_CONFIRM},
+            PackageOids.TAMP_SEQ_NUM_ADJUST, new String[] {PalEntry.SEQUENCE_NUMBER_ADJUST, PalEntry.SEQUENCE_NUMBER_ADJUST_CONFIRM});
 
     /** The signed content's type and first signer, or empty when {@code der} is not a DER ContentInfo of SignedData. */
     static Optional<SignedPackage> read(byte[] der) {

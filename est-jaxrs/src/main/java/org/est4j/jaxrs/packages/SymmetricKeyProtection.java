@@ -13,7 +13,6 @@ import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
-import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERSet;
@@ -54,13 +53,6 @@ import org.est4j.jaxrs.keygen.KeyDelivery;
  */
 final class SymmetricKeyProtection {
 
-    /** {@code id-ct-KP-sKeyPackage} (RFC 6031 section 3). */
-    static final ASN1ObjectIdentifier SYMMETRIC_KEY_PACKAGE = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.1.25");
-    /** {@code id-aa-KP-keyPkgIdAndReceiptReq} (RFC 7191 section 3). */
-    static final ASN1ObjectIdentifier KEY_PKG_ID_AND_RECEIPT_REQ = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.5.65");
-    /** {@code id-dn} (RFC 7191 section 2): a SIREntityName whose value is a DER distinguished name. */
-    static final ASN1ObjectIdentifier SIREN_DN = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.16.0");
-
     private SymmetricKeyProtection() {
     }
 
@@ -92,7 +84,7 @@ final class SymmetricKeyProtection {
     /** The SignedData itself (not its ContentInfo): what the EnvelopedData encrypts, with content type id-signedData. */
     private static byte[] sign(byte[] keyPackage, String packageId, ResponseSigner signer) {
         try {
-            AttributeTable signedAttributes = new AttributeTable(new Attribute(KEY_PKG_ID_AND_RECEIPT_REQ,
+            AttributeTable signedAttributes = new AttributeTable(new Attribute(PackageOids.KEY_PKG_ID_AND_RECEIPT_REQ,
                     new DERSet(keyPackageIdAndReceiptRequest(packageId, signer.certificate()))));
             CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
             generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(
@@ -100,7 +92,7 @@ final class SymmetricKeyProtection {
                     .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(signedAttributes))
                     .build(SignatureProvider.signer(signer.signatureAlgorithm(), signer.key()), signer.certificate()));
             generator.addCertificates(new JcaCertStore(signer.chain()));
-            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(SYMMETRIC_KEY_PACKAGE, keyPackage), true);
+            CMSSignedData signed = generator.generate(new CMSProcessableByteArray(PackageOids.SYMMETRIC_KEY_PACKAGE, keyPackage), true);
             return ContentInfo.getInstance(signed.toASN1Structure()).getContent().toASN1Primitive().getEncoded("DER");
         } catch (OperatorCreationException | CertificateEncodingException | CMSException | IOException e) {
             throw new IllegalStateException("cannot sign with the configured response signer: " + e.getMessage(), e);
@@ -114,7 +106,7 @@ final class SymmetricKeyProtection {
      */
     static DERSequence keyPackageIdAndReceiptRequest(String packageId, X509Certificate server) throws IOException {
         ASN1EncodableVector sirenEntityName = new ASN1EncodableVector();
-        sirenEntityName.add(SIREN_DN);
+        sirenEntityName.add(PackageOids.SIREN_DN);
         sirenEntityName.add(new DEROctetString(X500Name.getInstance(server.getSubjectX500Principal().getEncoded()).getEncoded("DER")));
         DERSequence receiptsTo = new DERSequence(new DERSequence(sirenEntityName));
         DERSequence receiptRequest = new DERSequence(receiptsTo);

@@ -17,8 +17,10 @@ import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 
+import org.est4j.jaxrs.packages.PackageOids;
+
 /**
- * Which hardware a firmware package is for, and which hardware a client is (RFC 4108 sections 2.2.5 and 5,
+ * Which hardware a firmware package is for, and which hardware a client is (RFC 4108 sections 2.2.4 and 5,
  * RFC 8295 section 6): a package signed with the {@code targetHardwareIDs} attribute goes only to clients whose
  * certificate names a hardware module of one of those types; a package without it goes to every client.
  *
@@ -26,11 +28,6 @@ import org.bouncycastle.cms.SignerInformation;
  * client must not even learn from its {@code /pal} that firmware for other devices exists.
  */
 final class FirmwareTargets {
-
-    /** id-aa-targetHardwareIDs (RFC 4108): {@code SEQUENCE OF OBJECT IDENTIFIER}. */
-    static final ASN1ObjectIdentifier TARGET_HARDWARE_IDS = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.2.36");
-    /** id-on-hardwareModuleName (RFC 4108 section 5): {@code SEQUENCE { hwType OID, hwSerialNum OCTET STRING }}. */
-    static final ASN1ObjectIdentifier HARDWARE_MODULE_NAME = new ASN1ObjectIdentifier("1.3.6.1.5.5.7.8.4");
 
     private static final String SUBJECT_ALT_NAME = "2.5.29.17";
 
@@ -51,7 +48,7 @@ final class FirmwareTargets {
                 continue;
             }
             for (Attribute attribute : signed.toASN1Structure().getAttributes()) {
-                if (!TARGET_HARDWARE_IDS.equals(attribute.getAttrType())) {
+                if (!PackageOids.TARGET_HARDWARE_IDS.equals(attribute.getAttrType())) {
                     continue;
                 }
                 if (attribute.getAttrValues().size() != 1) {
@@ -87,7 +84,7 @@ final class FirmwareTargets {
                     continue;
                 }
                 OtherName other = OtherName.getInstance(name.getName());
-                if (HARDWARE_MODULE_NAME.equals(other.getTypeID())) {
+                if (PackageOids.HARDWARE_MODULE_NAME.equals(other.getTypeID())) {
                     ASN1Sequence module = ASN1Sequence.getInstance(other.getValue());
                     types.add(ASN1ObjectIdentifier.getInstance(module.getObjectAt(0)));
                 }

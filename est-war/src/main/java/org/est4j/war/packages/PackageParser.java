@@ -22,6 +22,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
+import org.est4j.jaxrs.packages.PackageOids;
 import org.est4j.spi.PackageKind;
 
 /**
@@ -31,17 +32,13 @@ import org.est4j.spi.PackageKind;
  */
 final class PackageParser {
 
-    /** id-ct-firmwarePackage (RFC 4108). */
-    static final ASN1ObjectIdentifier FIRMWARE_PACKAGE = new ASN1ObjectIdentifier("1.2.840.113549.1.9.16.1.16");
-    /** id-tamp (RFC 5934): the arc of the TAMP content types. */
-    static final ASN1ObjectIdentifier TAMP = new ASN1ObjectIdentifier("2.16.840.1.101.2.1.2.77");
     /**
      * The TAMP messages a trust anchor manager sends to a device (RFC 5934): status query (1), update (3), apex
      * update (5), community update (7), sequence number adjust (10). Responses, confirms and errors (2, 4, 6, 8,
      * 9, 11) travel the other way, to {@code /tamp/return}, and are never distributed.
      */
-    static final Set<ASN1ObjectIdentifier> TAMP_TO_DEVICE = Set.of(TAMP.branch("1"), TAMP.branch("3"),
-            TAMP.branch("5"), TAMP.branch("7"), TAMP.branch("10"));
+    static final Set<ASN1ObjectIdentifier> TAMP_TO_DEVICE = Set.of(PackageOids.TAMP_STATUS_QUERY, PackageOids.TAMP_UPDATE,
+            PackageOids.TAMP_APEX_UPDATE, PackageOids.TAMP_COMMUNITY_UPDATE, PackageOids.TAMP_SEQ_NUM_ADJUST);
 
     /** One package read from a file. */
     record Parsed(String id, byte[] der, Set<ASN1ObjectIdentifier> targetHardware) {
@@ -161,9 +158,9 @@ final class PackageParser {
 
     private static Parsed firmware(String fileName, byte[] content) throws InvalidPackageException {
         CMSSignedData signed = signedData(content, "firmware package");
-        if (!FIRMWARE_PACKAGE.getId().equals(signed.getSignedContentTypeOID())) {
+        if (!PackageOids.FIRMWARE_PACKAGE.getId().equals(signed.getSignedContentTypeOID())) {
             throw new InvalidPackageException("its SignedData holds " + signed.getSignedContentTypeOID()
-                    + ", not id-ct-firmwarePackage " + FIRMWARE_PACKAGE.getId());
+                    + ", not id-ct-firmwarePackage " + PackageOids.FIRMWARE_PACKAGE.getId());
         }
         try {
             return new Parsed(fileName, content, FirmwareTargets.targets(signed));
@@ -177,7 +174,7 @@ final class PackageParser {
         ASN1ObjectIdentifier type = new ASN1ObjectIdentifier(signed.getSignedContentTypeOID());
         if (!TAMP_TO_DEVICE.contains(type)) {
             throw new InvalidPackageException("its SignedData holds " + type.getId()
-                    + ", not a TAMP message for a device (id-tamp " + TAMP.getId() + ".1, .3, .5, .7 or .10)");
+                    + ", not a TAMP message for a device (id-tamp " + PackageOids.TAMP.getId() + ".1, .3, .5, .7 or .10)");
         }
         return content;
     }

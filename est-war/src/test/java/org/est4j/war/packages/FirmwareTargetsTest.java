@@ -61,7 +61,7 @@ class FirmwareTargetsTest {
     void anEmptyTargetListIsRefused() throws Exception {
         byte[] der = PackageFixtures.firmwarePackage(vendor, "fw-1", new byte[] {1}, new String[0]);
         org.bouncycastle.asn1.ASN1EncodableVector attributes = new org.bouncycastle.asn1.ASN1EncodableVector();
-        attributes.add(new org.bouncycastle.asn1.cms.Attribute(FirmwareTargets.TARGET_HARDWARE_IDS,
+        attributes.add(new org.bouncycastle.asn1.cms.Attribute(new ASN1ObjectIdentifier(PackageFixtures.TARGET_HARDWARE_IDS),
                 new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.DERSequence())));
         CMSSignedData empty = new CMSSignedData(PackageFixtures.signedData(vendor, PackageFixtures.FIRMWARE_PACKAGE,
                 new byte[] {4, 1, 0}, new org.bouncycastle.asn1.cms.AttributeTable(attributes)));
