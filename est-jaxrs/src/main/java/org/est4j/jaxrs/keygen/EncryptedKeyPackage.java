@@ -30,9 +30,9 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.est4j.jaxrs.EstMediaTypes;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.codec.SignatureProvider;
-import org.est4j.jaxrs.packages.PackageOids;
 
 /**
  * The {@code application/cms} key part of {@code /serverkeygen} (RFC 8295 section 8): an RFC 6032

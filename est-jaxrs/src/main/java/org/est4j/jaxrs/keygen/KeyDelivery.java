@@ -39,8 +39,8 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.est4j.jaxrs.EstMediaTypes;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.jaxrs.codec.ResponseSigner;
-import org.est4j.jaxrs.packages.PackageOids;
 
 /**
  * How the private key of {@code /serverkeygen} travels back (RFC 7030 section 4.4.1 and 4.4.2):

@@ -27,6 +27,7 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.SignerInformation;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.spi.DistributedPackage;
 
 /**

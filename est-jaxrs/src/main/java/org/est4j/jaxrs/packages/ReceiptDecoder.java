@@ -16,6 +16,7 @@ import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.est4j.jaxrs.EstProtocolException;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.spi.PackageKind;
 import org.est4j.spi.PackageReturn.Outcome;
 

@@ -17,6 +17,7 @@ import org.bouncycastle.asn1.cms.SignedData;
 import org.bouncycastle.asn1.cms.SignerIdentifier;
 import org.bouncycastle.asn1.cms.SignerInfo;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.est4j.jaxrs.codec.PackageOids;
 
 /**
  * What the package availability list says about an operator's signed package (firmware, TAMP): the type of what

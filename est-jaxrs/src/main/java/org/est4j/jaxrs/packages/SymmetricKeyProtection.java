@@ -40,6 +40,7 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.jaxrs.codec.ResponseSigner;
 import org.est4j.jaxrs.codec.SignatureProvider;
 import org.est4j.jaxrs.keygen.KeyDelivery;

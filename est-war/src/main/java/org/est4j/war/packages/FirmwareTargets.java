@@ -17,7 +17,7 @@ import org.bouncycastle.asn1.x509.OtherName;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 
-import org.est4j.jaxrs.packages.PackageOids;
+import org.est4j.jaxrs.codec.PackageOids;
 
 /**
  * Which hardware a firmware package is for, and which hardware a client is (RFC 4108 sections 2.2.4 and 5,

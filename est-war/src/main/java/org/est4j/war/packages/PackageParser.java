@@ -22,7 +22,7 @@ import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.util.io.pem.PemObject;
 import org.bouncycastle.util.io.pem.PemReader;
 
-import org.est4j.jaxrs.packages.PackageOids;
+import org.est4j.jaxrs.codec.PackageOids;
 import org.est4j.spi.PackageKind;
 
 /**

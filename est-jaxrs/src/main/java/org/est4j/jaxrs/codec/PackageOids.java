@@ -1,4 +1,4 @@
-package org.est4j.jaxrs.packages;
+package org.est4j.jaxrs.codec;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 
