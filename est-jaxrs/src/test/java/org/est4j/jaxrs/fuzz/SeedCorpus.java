@@ -68,6 +68,7 @@ import org.est4j.jaxrs.proxy.Captured;
 import org.est4j.jaxrs.auth.DigestAuthentication;
 import org.est4j.jaxrs.codec.Base64Transfer;
 import org.est4j.jaxrs.codec.BouncyCastle;
+import org.est4j.jaxrs.packages.ReturnMessages;
 
 /**
  * Writes the seed corpora of the fuzz tests (regression inputs, Jazzer's layout
@@ -85,12 +86,31 @@ final class SeedCorpus {
 
     public static void main(String[] args) throws Exception {
         SeedCorpus seeds = new SeedCorpus(Path.of(args.length > 0 ? args[0] : "src/test/resources"));
-        seeds.csr();
-        seeds.cmc();
-        seeds.proxy();
-        seeds.digest();
-        seeds.basic();
-        seeds.mediaTypes();
+        // further arguments name the groups to write (csr cmc proxy digest basic mediaTypes returns accept); none: all
+        List<String> groups = args.length > 1 ? List.of(args).subList(1, args.length) : List.of();
+        Map<String, SeedGroup> all = new java.util.LinkedHashMap<>();
+        all.put("csr", seeds::csr);
+        all.put("cmc", seeds::cmc);
+        all.put("proxy", seeds::proxy);
+        all.put("digest", seeds::digest);
+        all.put("basic", seeds::basic);
+        all.put("mediaTypes", seeds::mediaTypes);
+        all.put("returns", seeds::packageReturns);
+        all.put("accept", seeds::acceptHeader);
+        for (String group : groups) {
+            if (!all.containsKey(group)) {
+                throw new IllegalArgumentException("no seed group " + group + "; there are " + all.keySet());
+            }
+        }
+        for (Map.Entry<String, SeedGroup> group : all.entrySet()) {
+            if (groups.isEmpty() || groups.contains(group.getKey())) {
+                group.getValue().write();
+            }
+        }
+    }
+
+    private interface SeedGroup {
+        void write() throws Exception;
     }
 
     private void write(String testClass, String method, String name, byte[] content) throws IOException {
@@ -378,5 +398,112 @@ final class SeedCorpus {
         write(c, "responseContentType", "csrattrs.txt", EstMediaTypes.CSRATTRS);
         write(c, "responseContentType", "multipart.txt", "multipart/mixed;boundary=est4j-7f3a9cBoundary");
         write(c, "responseContentType", "text-plain.txt", EstMediaTypes.TEXT_PLAIN_UTF8);
+    }
+
+    // ---- RFC 8295 /return
+
+    /** The path octet of PackageReturnFuzzTest#body (PackageReturnFuzzTest.PATHS), then the message. */
+    private void returnBody(String name, int selector, byte[] message) throws IOException {
+        byte[] seed = new byte[message.length + 1];
+        seed[0] = (byte) selector;
+        System.arraycopy(message, 0, seed, 1, message.length);
+        write("PackageReturnFuzzTest", "body", name, seed);
+    }
+
+    /** The type octet of PackageReturnFuzzTest#signedContent (an index of PackageReturnFuzzTest.SIGNED), then the eContent of {@code message}. */
+    private void returnContent(String name, int selector, byte[] message) throws Exception {
+        org.bouncycastle.cms.CMSSignedData signed = new org.bouncycastle.cms.CMSSignedData(message);
+        if (!signed.getSignedContentType().getId().equals(PackageReturnFuzzTest.SIGNED.get(selector).contentType())) {
+            throw new IllegalStateException(name + ": " + signed.getSignedContentType() + " is not the type of selector " + selector);
+        }
+        byte[] content = (byte[]) signed.getSignedContent().getContent();
+        byte[] seed = new byte[content.length + 1];
+        seed[0] = (byte) selector;
+        System.arraycopy(content, 0, seed, 1, content.length);
+        write("PackageReturnFuzzTest", "signedContent", name, seed);
+    }
+
+    /**
+     * Messages of FuzzPackages.CLIENT (fixed keys: the body seeds stay signed by the fuzzed client) about the packages
+     * FuzzPackages gives it, one of each kind, and the refusals around them.
+     */
+    private void packageReturns() throws Exception {
+        PrivateKey key = FuzzPackages.CLIENT_KEY;
+        X509Certificate client = FuzzPackages.CLIENT;
+        byte[] serial = ReturnMessages.pkgId(new BigInteger("f3a1b2c3d4e5", 16));
+        Map<String, byte[]> symmetric = new java.util.LinkedHashMap<>();
+        symmetric.put("key-package-receipt", ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId(FuzzPackages.KEYS_1), key, client));
+        symmetric.put("key-package-error", ReturnMessages.keyPackageError(ReturnMessages.pkgId(FuzzPackages.KEYS_0), 61, key, client));
+        symmetric.put("key-package-error-oid-code", ReturnMessages.signed(ReturnMessages.KEY_PACKAGE_ERROR,
+                ReturnMessages.keyPackageErrorContent(ReturnMessages.pkgId(FuzzPackages.KEYS_1),
+                        new ASN1ObjectIdentifier("1.3.6.1.4.1.99999.66"), client), key, client));
+        byte[] firmwareReceipt = ReturnMessages.firmwareLoadReceipt(FuzzPackages.FIRMWARE_NAME, key, client);
+        byte[] firmwareError = ReturnMessages.firmwareLoadError(FuzzPackages.LEGACY_FIRMWARE_NAME, 27, key, client);
+        Map<String, byte[]> tamp = new java.util.LinkedHashMap<>();
+        tamp.put("tamp-status-response", ReturnMessages.tampStatusResponse(FuzzPackages.QUERY_REF, key, client));
+        tamp.put("tamp-update-confirm", ReturnMessages.tampUpdateConfirm(FuzzPackages.UPDATE_REF, List.of(0, 5), key, client));
+        tamp.put("tamp-community-update-confirm", ReturnMessages.tampCommunityUpdateConfirm(FuzzPackages.COMMUNITY_REF, 0, key, client));
+        tamp.put("tamp-seq-num-adjust-confirm", ReturnMessages.seqNumberAdjustConfirm(FuzzPackages.ADJUST_REF, 0, key, client));
+        tamp.put("tamp-error", ReturnMessages.tampError(ReturnMessages.TAMP_UPDATE, 21, FuzzPackages.UPDATE_REF, key, client));
+        byte[] serverKeygenReceipt = ReturnMessages.keyPackageReceipt(serial, key, client);
+        byte[] serverKeygenError = ReturnMessages.keyPackageError(serial, 5, key, client);
+
+        symmetric.forEach((name, message) -> uncheck(() -> returnBody(name + ".der", 0, message)));
+        returnBody("key-package-receipt-mime-base64.b64", 0, Base64.getMimeEncoder().encode(symmetric.get("key-package-receipt")));
+        returnBody("key-package-receipt-other-clients-403.der", 0, ReturnMessages.keyPackageReceipt(
+                ReturnMessages.pkgId(FuzzPackages.OTHER_CLIENTS_KEYS), key, client));
+        returnBody("key-package-receipt-unknown-404.der", 0, ReturnMessages.keyPackageReceipt(ReturnMessages.pkgId("keys-9"), key, client));
+        KeyPair stranger = TestPki.ecKey();
+        returnBody("key-package-receipt-other-signer-403.der", 0, ReturnMessages.keyPackageReceipt(
+                ReturnMessages.pkgId(FuzzPackages.KEYS_1), stranger.getPrivate(), TestPki.selfSigned("CN=fuzz-device-1", stranger)));
+        returnBody("firmware-load-receipt.der", 1, firmwareReceipt);
+        returnBody("firmware-load-error.der", 1, firmwareError);
+        returnBody("firmware-unsigned-400.der", 1, ReturnMessages.unsigned(ReturnMessages.FIRMWARE_LOAD_RECEIPT,
+                ReturnMessages.firmwareLoadReceiptContent(FuzzPackages.FIRMWARE_NAME)));
+        tamp.forEach((name, message) -> uncheck(() -> returnBody(name + ".der", 2, message)));
+        returnBody("serverkeygen-receipt.der", 3, serverKeygenReceipt);
+        returnBody("serverkeygen-error.der", 3, serverKeygenError);
+        returnBody("serverkeygen-receipt-no-service-501.der", 0x83, serverKeygenReceipt);
+
+        returnContent("key-package-receipt.der", 0, symmetric.get("key-package-receipt"));
+        returnContent("key-package-error.der", 1, symmetric.get("key-package-error"));
+        returnContent("key-package-error-oid-code.der", 1, symmetric.get("key-package-error-oid-code"));
+        returnContent("firmware-load-receipt.der", 2, firmwareReceipt);
+        returnContent("firmware-load-error.der", 3, firmwareError);
+        returnContent("tamp-status-response.der", 4, tamp.get("tamp-status-response"));
+        returnContent("tamp-update-confirm.der", 5, tamp.get("tamp-update-confirm"));
+        // TAMPApexUpdateConfirm { apexReplace TAMPMsgRef, apexConfirm terseApexConfirm [0] IMPLICIT StatusCode }: no such package is given (404)
+        returnContent("tamp-apex-update-confirm.der", 6, ReturnMessages.signed(PackageReturnFuzzTest.SIGNED.get(6).contentType(),
+                new DERSequence(new ASN1Encodable[] {ReturnMessages.tampMsgRef("urn:fuzz-device-1", 11),
+                        new DERTaggedObject(false, 0, new org.bouncycastle.asn1.ASN1Enumerated(0))}).getEncoded("DER"), key, client));
+        returnContent("tamp-community-update-confirm.der", 7, tamp.get("tamp-community-update-confirm"));
+        returnContent("tamp-seq-num-adjust-confirm.der", 8, tamp.get("tamp-seq-num-adjust-confirm"));
+        returnContent("tamp-error.der", 9, tamp.get("tamp-error"));
+        returnContent("serverkeygen-receipt.der", 10, serverKeygenReceipt);
+        returnContent("serverkeygen-error.der", 11, serverKeygenError);
+    }
+
+    private interface IoAction {
+        void run() throws Exception;
+    }
+
+    private static void uncheck(IoAction action) {
+        try {
+            action.run();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- Accept
+
+    private void acceptHeader() throws Exception {
+        String c = "AcceptHeaderFuzzTest";
+        write(c, "acceptHeader", "pkcs12.txt", EstMediaTypes.PKCS12);
+        write(c, "acceptHeader", "cms-over-multipart.txt", "application/cms;q=0.9, multipart/mixed;q=0.5, */*;q=0.1");
+        write(c, "acceptHeader", "multipart-first.txt", "multipart/mixed, application/pkcs12;q=1.0");
+        write(c, "acceptHeader", "pal-browser.txt", "text/html,application/xhtml+xml,application/xml;q=0.9,application/json;q=0.8,*/*;q=0.1");
+        write(c, "acceptHeader", "quoted-comma.txt", "application/cms; foo=\"a,b;q=0.2\\\"\"; q=0.300, application/*;q=0.000");
+        write(c, "acceptHeader", "malformed-q.txt", "Application/PKCS12;Q=0.5 , , text/*;q=1.0001, image/png;q=-1, */*;q=abc, /x, y/");
     }
 }
