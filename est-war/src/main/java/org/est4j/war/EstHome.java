@@ -114,8 +114,10 @@ public final class EstHome implements Closeable {
             Map<String, LocalCa> cas = new LinkedHashMap<>();
             try {
                 for (CaSettings settings : config.cas().values()) {
-                    boolean fresh = !Files.exists(dir.resolve("ca").resolve(settings.name()).resolve("ca-key.pem"));
-                    LocalCa ca = LocalCa.openOrCreate(dir.resolve("ca").resolve(settings.name()), settings);
+                    // ca.pem for a key in a token (it may hold the key already, for another instance), else the key file
+                    boolean fresh = !Files.exists(dir.resolve("ca").resolve(settings.name())
+                            .resolve(settings.pkcs11() != null ? "ca.pem" : "ca-key.pem"));
+                    LocalCa ca = LocalCa.openOrCreate(dir.resolve("ca").resolve(settings.name()), settings, dir);
                     cas.put(settings.name(), ca);
                     if (fresh) {
                         created(dir.resolve("ca").resolve(settings.name()), "local CA '" + settings.name() + "' ("

@@ -146,6 +146,15 @@ public final class SignatureProvider {
     }
 
     /**
+     * A signer for {@code algorithm} with {@code key} computed by {@code provider} only: for a key that lives in a
+     * device, such as a PKCS#11 token's non-extractable key, which only the provider instance holding it can use
+     * (no fallback: any other provider would need the key's bytes).
+     */
+    public static ContentSigner signer(String algorithm, PrivateKey key, Provider provider) throws OperatorCreationException {
+        return new JcaContentSignerBuilder(algorithm).setProvider(provider).build(key);
+    }
+
+    /**
      * {@code key} as an object of the provider in use, so that each signature skips the provider's
      * conversion of a foreign key. Keys the provider cannot take are returned unchanged.
      */

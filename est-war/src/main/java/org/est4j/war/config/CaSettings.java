@@ -20,11 +20,13 @@ import java.util.List;
  *                         of that has passed, or at once after a revocation
  * @param crlDistributionPoint the http URL put in every issued certificate's CRL distribution point extension
  *                         (RFC 5280 section 4.2.1.13), where relying parties fetch this CA's CRL
+ * @param pkcs11           where the CA key lives when it is in a PKCS#11 token ({@code ca.<name>.key-store = pkcs11});
+ *                         null for the default, the key file {@code ca/<name>/ca-key.pem}
  */
 public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
                          List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes,
                          boolean manualApproval, int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy,
-                         int crlValidityHours, java.net.URI crlDistributionPoint) {
+                         int crlValidityHours, java.net.URI crlDistributionPoint, Pkcs11Settings pkcs11) {
 
     /** Default lifetime of a CRL: a day, as commonly published. */
     public static final int DEFAULT_CRL_VALIDITY_HOURS = 24;
@@ -33,6 +35,21 @@ public record CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject,
         extendedKeyUsages = List.copyOf(extendedKeyUsages);
         java.util.Objects.requireNonNull(requestPolicy, "requestPolicy");
         java.util.Objects.requireNonNull(crlDistributionPoint, "crlDistributionPoint");
+    }
+
+    /** Settings with the CA key in a file ({@code ca/<name>/ca-key.pem}). */
+    public CaSettings(String name, KeyAlgorithm keyAlgorithm, String subject, int validityDays, int certValidityDays,
+                      List<String> extendedKeyUsages, org.est4j.spi.CsrAttributes csrAttributes, boolean manualApproval,
+                      int retryAfterSeconds, org.est4j.jaxrs.policy.RequestPolicy requestPolicy, int crlValidityHours,
+                      java.net.URI crlDistributionPoint) {
+        this(name, keyAlgorithm, subject, validityDays, certValidityDays, extendedKeyUsages, csrAttributes, manualApproval,
+                retryAfterSeconds, requestPolicy, crlValidityHours, crlDistributionPoint, null);
+    }
+
+    /** These settings with the CA key in the PKCS#11 token {@code pkcs11}. */
+    public CaSettings withPkcs11(Pkcs11Settings pkcs11) {
+        return new CaSettings(name, keyAlgorithm, subject, validityDays, certValidityDays, extendedKeyUsages, csrAttributes,
+                manualApproval, retryAfterSeconds, requestPolicy, crlValidityHours, crlDistributionPoint, pkcs11);
     }
 
     /** Settings with the default CRL validity and distribution point (the README's Tomcat, HTTP port 8080, ROOT context). */

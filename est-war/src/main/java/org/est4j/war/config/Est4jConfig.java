@@ -95,7 +95,11 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     public static final String DEFAULT_CA = "default";
     public static final String FILE_NAME = "est4j.properties";
 
-    private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z-]+)");
+    private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z0-9-]+(?:\\.[a-z0-9-]+)*)");
+    /** A key that would hold a PIN ({@code ...pin}, {@code ...-pin}): refused, a PIN never goes in the properties. */
+    private static final Pattern PIN_KEY = Pattern.compile("(?:.*[.-])?pin", Pattern.CASE_INSENSITIVE);
+    /** An environment variable name for {@code ca.<name>.pkcs11.pin-env}. */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.(.+)");
     private static final String POLICY_PREFIX = "policy.";
     private static final Pattern USER_KEY = Pattern.compile("user\\.(.+)");
@@ -204,6 +208,11 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             Matcher ca = CA_KEY.matcher(key);
             Matcher label = LABEL_KEY.matcher(key);
             Matcher user = USER_KEY.matcher(key);
+            if (PIN_KEY.matcher(key).matches() && !user.matches()) { // not a user named "pin"
+                // the value is not echoed: it may well be the PIN
+                throw new ConfigException(source + ": '" + key + "': a PIN is never put in " + FILE_NAME + "; put it in a file "
+                        + "(ca.<name>.pkcs11.pin-file, mode 0600) or an environment variable (ca.<name>.pkcs11.pin-env)");
+            }
             if (key.startsWith(ProxyConfig.PREFIX)) {
                 proxy.put(key, value);
             } else if (user.matches()) {
@@ -471,6 +480,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         java.util.Set<String> allowedDigests = RequestPolicy.DEFAULTS.signatureDigests();
         int crlValidityHours = CaSettings.DEFAULT_CRL_VALIDITY_HOURS;
         java.net.URI crlDistributionPoint = CaSettings.defaultCrlDistributionPoint(name);
+        boolean pkcs11 = false;
+        Map<String, String> pkcs11Keys = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : keys.entrySet()) {
             String key = prefix + e.getKey();
             String value = e.getValue();
@@ -547,11 +558,28 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 // open; longer would leave relying parties with revocations they cannot learn of)
                 case "crl-validity-hours" -> crlValidityHours = intIn(source, key, value, 1, 8760);
                 case "crl-distribution-point" -> crlDistributionPoint = crlUrl(source, key, value);
+                case "key-store" -> pkcs11 = switch (value) {
+                    case "file" -> false;
+                    case "pkcs11" -> true;
+                    default -> throw bad(source, key, value, "file (ca/" + name + "/ca-key.pem, the default) or pkcs11 (a key "
+                            + "generated inside a PKCS#11 token, ca." + name + ".pkcs11.*)");
+                };
+                case "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label", "pkcs11.pin-file",
+                     "pkcs11.pin-env" -> pkcs11Keys.put(e.getKey(), value);
                 default -> throw new ConfigException(source + ": unknown key '" + key
                         + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
                         + "csr-attributes, csr-template-subject, csr-template-key, csr-template-extensions, approval, "
-                        + "retry-after-seconds, allowed-keys, allowed-signature-digests, crl-validity-hours, crl-distribution-point)");
+                        + "retry-after-seconds, allowed-keys, allowed-signature-digests, crl-validity-hours, crl-distribution-point, "
+                        + "key-store, pkcs11.library, pkcs11.slot, pkcs11.token-label, pkcs11.key-label, pkcs11.pin-file, "
+                        + "pkcs11.pin-env)");
             }
+        }
+        Pkcs11Settings token = null;
+        if (pkcs11) {
+            token = pkcs11(source, prefix, name, alg, pkcs11Keys);
+        } else if (!pkcs11Keys.isEmpty()) {
+            throw new ConfigException(source + ": " + pkcs11Keys.keySet().stream().map(k -> "'" + prefix + k + "'")
+                    .collect(java.util.stream.Collectors.joining(", ")) + " only apply with '" + prefix + "key-store' = 'pkcs11'");
         }
         if (template) {
             // RFC 9908: the template goes out next to the classic items, for clients that read either form
@@ -560,7 +588,80 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             csrAttributes = new CsrAttributes(items);
         }
         return new CaSettings(name, alg, subject, validity, certValidity, ekus, csrAttributes, manual, retryAfter,
-                new RequestPolicy(allowedKeys, allowedDigests), crlValidityHours, crlDistributionPoint);
+                new RequestPolicy(allowedKeys, allowedDigests), crlValidityHours, crlDistributionPoint, token);
+    }
+
+    /** The {@code ca.<name>.pkcs11.*} keys of a CA whose key store is a PKCS#11 token. */
+    private static Pkcs11Settings pkcs11(String source, String prefix, String name, KeyAlgorithm alg, Map<String, String> keys) {
+        if (alg == KeyAlgorithm.ED25519) {
+            // SunPKCS11 (JDK 17) has no EdDSA: it can neither generate nor sign with an Ed25519 key in a token
+            throw new ConfigException(source + ": '" + prefix + "key-algorithm' = 'Ed25519' cannot be used with '" + prefix
+                    + "key-store' = 'pkcs11': the JDK's PKCS#11 provider has no Ed25519; use EC-P256, EC-P384, RSA-2048 or RSA-3072");
+        }
+        String library = keys.get("pkcs11.library");
+        if (library == null || library.isEmpty()) {
+            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs '" + prefix
+                    + "pkcs11.library', the path of the token's PKCS#11 module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
+        }
+        Path libraryPath;
+        try {
+            libraryPath = Path.of(library);
+        } catch (java.nio.file.InvalidPathException e) {
+            libraryPath = null;
+        }
+        if (libraryPath == null || !libraryPath.isAbsolute() || library.chars().anyMatch(c -> c < 0x20 || c == '"')) {
+            throw bad(source, prefix + "pkcs11.library", library, "the absolute path of a PKCS#11 module (.so, .dll, .dylib)");
+        }
+        String slot = keys.get("pkcs11.slot");
+        String tokenLabel = keys.get("pkcs11.token-label");
+        if ((slot == null) == (tokenLabel == null)) {
+            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
+                    + "pkcs11.token-label' (the label the token was initialised with) and '" + prefix + "pkcs11.slot' (a slot id)");
+        }
+        java.util.OptionalLong slotId = java.util.OptionalLong.empty();
+        if (slot != null) {
+            try {
+                slotId = java.util.OptionalLong.of(Long.parseLong(slot));
+            } catch (NumberFormatException e) {
+                slotId = java.util.OptionalLong.of(-1);
+            }
+            if (slotId.getAsLong() < 0) {
+                throw bad(source, prefix + "pkcs11.slot", slot, "a slot id, a whole number from 0 (softhsm2-util --show-slots)");
+            }
+        }
+        if (tokenLabel != null && (tokenLabel.isEmpty() || tokenLabel.length() > 32 || !printable(tokenLabel))) {
+            throw bad(source, prefix + "pkcs11.token-label", tokenLabel, "a token label, 1-32 printable characters");
+        }
+        String keyLabel = keys.getOrDefault("pkcs11.key-label", Pkcs11Settings.defaultKeyLabel(name));
+        if (keyLabel.isEmpty() || keyLabel.length() > 64 || !printable(keyLabel)) {
+            throw bad(source, prefix + "pkcs11.key-label", keyLabel, "a label of 1-64 printable characters");
+        }
+        String pinFile = keys.get("pkcs11.pin-file");
+        String pinEnv = keys.get("pkcs11.pin-env");
+        if ((pinFile == null) == (pinEnv == null)) {
+            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
+                    + "pkcs11.pin-file' (a file holding the token's user PIN, relative to EST_HOME, mode 0600) and '" + prefix
+                    + "pkcs11.pin-env' (the name of an environment variable holding it)");
+        }
+        Path pinPath = null;
+        if (pinFile != null) {
+            try {
+                pinPath = pinFile.isEmpty() ? null : Path.of(pinFile);
+            } catch (java.nio.file.InvalidPathException e) {
+                pinPath = null;
+            }
+            if (pinPath == null) {
+                throw bad(source, prefix + "pkcs11.pin-file", pinFile, "the path of a file holding the PIN, relative to EST_HOME or absolute");
+            }
+        }
+        if (pinEnv != null && !ENV_NAME.matcher(pinEnv).matches()) {
+            throw bad(source, prefix + "pkcs11.pin-env", pinEnv, "the name of an environment variable, such as EST4J_CA_PIN");
+        }
+        return new Pkcs11Settings(libraryPath, slotId, tokenLabel, keyLabel, pinPath, pinEnv);
+    }
+
+    private static boolean printable(String s) {
+        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     /**

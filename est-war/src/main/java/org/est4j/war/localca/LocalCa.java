@@ -50,7 +50,8 @@ import org.est4j.war.config.CaSettings;
 
 /**
  * One embedded CA: a self-signed root kept in {@code EST_HOME/ca/<name>/} ({@code ca-key.pem}, mode
- * 0600, and {@code ca.pem}) that issues end-entity certificates with random serial numbers
+ * 0600, and {@code ca.pem}; or, with {@code ca.<name>.key-store = pkcs11}, the key inside a PKCS#11 token,
+ * {@link Pkcs11Key}, and only {@code ca.pem} on disk) that issues end-entity certificates with random serial numbers
  * recorded in its {@link IssuanceLog}, each pointing at this CA's CRL ({@link CrlPublisher}, {@code crl.der}).
  *
  * <p>The CA key is stored unencrypted, protected by file permissions: this CA is meant to get a
@@ -81,6 +82,8 @@ public final class LocalCa implements Closeable {
 
     private final CaSettings settings;
     private final PrivateKey key;
+    /** The provider holding {@link #key} when it is in a PKCS#11 token; null for a key file. */
+    private final java.security.Provider keyProvider;
     private final X509Certificate certificate;
     private final IssuanceLog log;
     private final AuthorityKeyIdentifier authorityKeyIdentifier;
@@ -92,12 +95,14 @@ public final class LocalCa implements Closeable {
     /** RFC 5280 section 4.2.1.13: where relying parties fetch the CRL that covers each issued certificate. */
     private final CRLDistPoint crlDistributionPoint;
 
-    private LocalCa(Path dir, CaSettings settings, PrivateKey key, X509Certificate certificate, IssuanceLog log, ApprovalQueue approvals,
-                    RevocationLog revocations) throws GeneralSecurityException, IOException {
+    private LocalCa(Path dir, CaSettings settings, PrivateKey key, java.security.Provider keyProvider, X509Certificate certificate,
+                    IssuanceLog log, ApprovalQueue approvals, RevocationLog revocations) throws GeneralSecurityException, IOException {
         this.settings = settings;
         this.approvals = approvals;
         this.revocations = revocations;
-        this.key = SignatureProvider.adopt(key); // once, not a key conversion per signature
+        this.keyProvider = keyProvider;
+        // once, not a key conversion per signature; a token's key stays with the provider that holds it
+        this.key = keyProvider == null ? SignatureProvider.adopt(key) : key;
         this.certificate = certificate;
         this.log = log;
         this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
@@ -106,27 +111,46 @@ public final class LocalCa implements Closeable {
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, settings.crlDistributionPoint().toASCIIString()))),
                 null, null)});
         this.crls = new CrlPublisher(dir, issuerName, certificate.getPublicKey(), authorityKeyIdentifier, revocations,
-                Duration.ofHours(settings.crlValidityHours()), () -> signer(settings, this.key), Clock.systemUTC());
+                Duration.ofHours(settings.crlValidityHours()), () -> signer(settings, this.key, keyProvider), Clock.systemUTC());
     }
 
-    /** Opens the CA in {@code dir}, creating its key and certificate on first use. */
+    /**
+     * Opens the CA in {@code dir} ({@code EST_HOME/ca/<name>}), creating its key and certificate on first use; a relative
+     * {@code ca.<name>.pkcs11.pin-file} is resolved against {@code dir}'s grandparent, EST_HOME.
+     */
     public static LocalCa openOrCreate(Path dir, CaSettings settings) throws IOException {
+        Path home = dir.toAbsolutePath().getParent();
+        return openOrCreate(dir, settings, home.getParent() == null ? home : home.getParent());
+    }
+
+    /** Opens the CA in {@code dir}, creating its key and certificate on first use; {@code home} is EST_HOME. */
+    public static LocalCa openOrCreate(Path dir, CaSettings settings, Path home) throws IOException {
         SecureFiles.createPrivateDirectory(dir);
         Path keyFile = dir.resolve("ca-key.pem");
         Path certFile = dir.resolve("ca.pem");
         try {
-            if (!Files.exists(keyFile)) {
-                KeyPair pair = settings.keyAlgorithm().generate();
-                X509Certificate root = selfSigned(settings, pair);
-                // key first: a certificate without its key would be useless, a key without certificate is redone
-                SecureFiles.write(keyFile, Pem.privateKey(pair.getPrivate()), SecureFiles.OWNER_ONLY);
-                SecureFiles.write(certFile, Pem.certificates(List.of(root)), SecureFiles.READABLE);
+            PrivateKey key;
+            X509Certificate cert;
+            java.security.Provider keyProvider = null;
+            if (settings.pkcs11() != null) {
+                TokenKey inToken = openInToken(dir, settings, home);
+                key = inToken.key();
+                cert = inToken.certificate();
+                keyProvider = inToken.provider();
+            } else {
+                if (!Files.exists(keyFile)) {
+                    KeyPair pair = settings.keyAlgorithm().generate();
+                    X509Certificate root = selfSigned(settings, pair, null);
+                    // key first: a certificate without its key would be useless, a key without certificate is redone
+                    SecureFiles.write(keyFile, Pem.privateKey(pair.getPrivate()), SecureFiles.OWNER_ONLY);
+                    SecureFiles.write(certFile, Pem.certificates(List.of(root)), SecureFiles.READABLE);
+                }
+                key = Pem.readPrivateKey(keyFile);
+                cert = Pem.readCertificates(certFile).get(0);
             }
-            PrivateKey key = Pem.readPrivateKey(keyFile);
-            X509Certificate cert = Pem.readCertificates(certFile).get(0);
             IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
             try {
-                return new LocalCa(dir, settings, key, cert, log, new ApprovalQueue(dir.resolve("pending")),
+                return new LocalCa(dir, settings, key, keyProvider, cert, log, new ApprovalQueue(dir.resolve("pending")),
                         new RevocationLog(dir.resolve(REVOKED_LOG)));
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 log.close();
@@ -135,6 +159,65 @@ public final class LocalCa implements Closeable {
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
         }
+    }
+
+    /** A CA key in a PKCS#11 token, the provider holding it and the CA certificate. */
+    private record TokenKey(PrivateKey key, java.security.Provider provider, X509Certificate certificate) {
+    }
+
+    /** Opens the CA key in its token, generating it there and self-signing the CA certificate at the first start. */
+    private static TokenKey openInToken(Path dir, CaSettings settings, Path home)
+            throws IOException, GeneralSecurityException, OperatorCreationException {
+        try {
+            Pkcs11Key token = Pkcs11Key.open(settings.name(), settings.pkcs11(), home);
+            PrivateKey key = token.privateKey();
+            X509Certificate cert = fromToken(dir, settings, token, key);
+            if (key == null) {
+                KeyPair pair = token.generate(settings.keyAlgorithm());
+                cert = selfSigned(settings, pair, token.provider());
+                // the token first: a ca.pem without its key would be useless; a labelled key without ca.pem is
+                // picked up from the token at the next start
+                token.store(pair.getPrivate(), cert);
+                SecureFiles.write(dir.resolve("ca.pem"), Pem.certificates(List.of(cert)), SecureFiles.READABLE);
+                key = pair.getPrivate();
+            }
+            return new TokenKey(key, token.provider(), cert);
+        } catch (IOException e) {
+            throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The CA certificate of a CA whose key is in a token, when the token has the key: {@code ca.pem}, or the copy the
+     * token keeps (a second instance on the same token, whose {@code ca.pem} is then written); null when the token has
+     * no key yet and there is no {@code ca.pem}, a first start.
+     */
+    private static X509Certificate fromToken(Path dir, CaSettings settings, Pkcs11Key token, PrivateKey key)
+            throws IOException, GeneralSecurityException {
+        Path certFile = dir.resolve("ca.pem");
+        String where = settings.pkcs11().tokenDescription() + " (ca." + settings.name() + ".pkcs11.key-label = '"
+                + settings.pkcs11().keyLabel() + "')";
+        if (key == null) {
+            if (Files.exists(certFile)) {
+                throw new IOException(certFile + " exists but its key is not in " + where
+                        + ": wrong token or label, or the token was re-initialised");
+            }
+            return null;
+        }
+        X509Certificate cert;
+        if (Files.exists(certFile)) {
+            cert = Pem.readCertificates(certFile).get(0);
+        } else {
+            cert = token.certificate();
+            if (cert == null) {
+                throw new IOException("the key in " + where + " has no certificate in the token, and there is no " + certFile);
+            }
+            SecureFiles.write(certFile, Pem.certificates(List.of(cert)), SecureFiles.READABLE);
+        }
+        if (!token.matches(key, cert.getPublicKey())) {
+            throw new IOException("the public key of " + certFile + " is not the one of the key in " + where);
+        }
+        return cert;
     }
 
     public String name() {
@@ -232,7 +315,7 @@ public final class LocalCa implements Closeable {
             b.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint);
             X509Certificate issued;
             try {
-                issued = Pem.toJdk(b.build(signer(settings, key)));
+                issued = Pem.toJdk(b.build(signer(settings, key, keyProvider)));
             } catch (IllegalArgumentException e) {
                 throw new UnsignableRequestException(e.getMessage(), e);
             }
@@ -274,7 +357,7 @@ public final class LocalCa implements Closeable {
         return "RSA".equals(key.getAlgorithm()) ? KeyUsage.digitalSignature | KeyUsage.keyEncipherment : KeyUsage.digitalSignature;
     }
 
-    private static X509Certificate selfSigned(CaSettings settings, KeyPair pair)
+    private static X509Certificate selfSigned(CaSettings settings, KeyPair pair, java.security.Provider keyProvider)
             throws GeneralSecurityException, CertIOException, OperatorCreationException {
         Instant now = Instant.now();
         X500Principal name = new X500Principal(settings.subject());
@@ -286,11 +369,14 @@ public final class LocalCa implements Closeable {
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
         b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(pair.getPublic()));
-        return Pem.toJdk(b.build(signer(settings, pair.getPrivate())));
+        return Pem.toJdk(b.build(signer(settings, pair.getPrivate(), keyProvider)));
     }
 
-    private static ContentSigner signer(CaSettings settings, PrivateKey key) throws OperatorCreationException {
-        return SignatureProvider.signer(settings.keyAlgorithm().signatureAlgorithm(), key);
+    /** A signer with the CA key: by the provider holding it when it is in a token, else by the provider in use. */
+    private static ContentSigner signer(CaSettings settings, PrivateKey key, java.security.Provider keyProvider)
+            throws OperatorCreationException {
+        return keyProvider == null ? SignatureProvider.signer(settings.keyAlgorithm().signatureAlgorithm(), key)
+                : SignatureProvider.signer(settings.keyAlgorithm().signatureAlgorithm(), key, keyProvider);
     }
 
     @Override

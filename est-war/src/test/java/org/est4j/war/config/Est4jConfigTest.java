@@ -165,4 +165,83 @@ class Est4jConfigTest {
         org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> Est4jConfig.parse(Map.of("policy.reenroll-notice-days", "-1"), "f"));
     }
+
+    private static final String LIB = "/usr/lib/softhsm/libsofthsm2.so";
+
+    private static Map<String, String> pkcs11(String... more) {
+        Map<String, String> m = new java.util.LinkedHashMap<>(Map.of("ca.default.key-store", "pkcs11", "ca.default.pkcs11.library", LIB));
+        for (int i = 0; i < more.length; i += 2) {
+            if (more[i + 1] == null) {
+                m.remove(more[i]);
+            } else {
+                m.put(more[i], more[i + 1]);
+            }
+        }
+        return m;
+    }
+
+    @Test
+    void theCaKeyIsAFileByDefaultAndInAPkcs11TokenWhenConfigured() {
+        assertEquals(null, Est4jConfig.parse(Map.of(), "f").cas().get("default").pkcs11());
+        assertEquals(null, Est4jConfig.parse(Map.of("ca.default.key-store", "file"), "f").cas().get("default").pkcs11());
+        Pkcs11Settings p = Est4jConfig.parse(pkcs11("ca.default.pkcs11.token-label", "est4j", "ca.default.pkcs11.pin-file", "ca-pin"), "f")
+                .cas().get("default").pkcs11();
+        assertEquals(java.nio.file.Path.of(LIB), p.library());
+        assertEquals("est4j", p.tokenLabel());
+        assertTrue(p.slot().isEmpty());
+        assertEquals("est4j-ca-default", p.keyLabel());
+        assertEquals(java.nio.file.Path.of("ca-pin"), p.pinFile());
+        assertEquals(null, p.pinEnv());
+        p = Est4jConfig.parse(pkcs11("ca.default.pkcs11.slot", "710315287", "ca.default.pkcs11.pin-env", "EST4J_CA_PIN",
+                "ca.default.pkcs11.key-label", "root-2026", "ca.default.key-algorithm", "RSA-3072"), "f").cas().get("default").pkcs11();
+        assertEquals(710315287L, p.slot().getAsLong());
+        assertEquals(null, p.tokenLabel());
+        assertEquals("root-2026", p.keyLabel());
+        assertEquals("EST4J_CA_PIN", p.pinEnv());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "ca.default.pkcs11.pin",
+            "ca.default.pkcs11.user-pin",
+            "ca.iot.pin",
+            "pkcs11.pin",
+            "PIN",
+    })
+    void aPinInThePropertiesIsRefusedAndNotEchoed(String key) {
+        Map<String, String> m = pkcs11("ca.default.pkcs11.token-label", "est4j", "ca.default.pkcs11.pin-file", "ca-pin");
+        m.put(key, "31415926");
+        ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(m, "est4j.properties"));
+        assertTrue(e.getMessage().contains("'" + key + "'") && e.getMessage().contains("a PIN is never put in est4j.properties")
+                && e.getMessage().contains("pkcs11.pin-file") && e.getMessage().contains("pkcs11.pin-env"), e.getMessage());
+        assertFalse(e.getMessage().contains("31415926"), e.getMessage());
+    }
+
+    @Test
+    void pkcs11KeysAreValidatedAtStart() {
+        String[][] cases = {
+                {"ca.default.key-store", "hsm", "file (ca/default/ca-key.pem, the default) or pkcs11"},
+                {"ca.default.pkcs11.library", null, "needs 'ca.default.pkcs11.library'"},
+                {"ca.default.pkcs11.library", "libsofthsm2.so", "absolute path of a PKCS#11 module"},
+                {"ca.default.pkcs11.token-label", null, "exactly one of 'ca.default.pkcs11.token-label'"},
+                {"ca.default.pkcs11.slot", "1", "exactly one of 'ca.default.pkcs11.token-label'"},
+                {"ca.default.pkcs11.pin-file", null, "exactly one of 'ca.default.pkcs11.pin-file'"},
+                {"ca.default.pkcs11.pin-env", "EST4J_CA_PIN", "exactly one of 'ca.default.pkcs11.pin-file'"},
+                {"ca.default.key-algorithm", "Ed25519", "no Ed25519"},
+                {"ca.default.pkcs11.key-label", "", "label of 1-64 printable characters"},
+                {"ca.default.pkcs11.colour", "blue", "unknown key 'ca.default.pkcs11.colour'"},
+        };
+        for (String[] c : cases) {
+            Map<String, String> m = pkcs11("ca.default.pkcs11.token-label", "est4j", "ca.default.pkcs11.pin-file", "ca-pin", c[0], c[1]);
+            ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(m, "est4j.properties"), c[0]);
+            assertTrue(e.getMessage().contains(c[2]), e.getMessage());
+        }
+        Map<String, String> slot = pkcs11("ca.default.pkcs11.slot", "-1", "ca.default.pkcs11.pin-file", "ca-pin");
+        assertTrue(assertThrows(ConfigException.class, () -> Est4jConfig.parse(slot, "f")).getMessage().contains("slot id"));
+        Map<String, String> env = pkcs11("ca.default.pkcs11.slot", "0", "ca.default.pkcs11.pin-env", "1PIN$");
+        assertTrue(assertThrows(ConfigException.class, () -> Est4jConfig.parse(env, "f")).getMessage().contains("environment variable"));
+        // pkcs11 keys without key-store = pkcs11 are a mistake, not silently ignored
+        ConfigException e = assertThrows(ConfigException.class, () -> Est4jConfig.parse(Map.of("ca.default.pkcs11.library", LIB), "f"));
+        assertTrue(e.getMessage().contains("only apply with 'ca.default.key-store' = 'pkcs11'"), e.getMessage());
+    }
 }
