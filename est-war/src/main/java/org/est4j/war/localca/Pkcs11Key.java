@@ -214,9 +214,13 @@ final class Pkcs11Key {
             LOG.log(Level.DEBUG, "PKCS#11 wrapper not accessible", e);
             throw new IOException("ca." + caName + ".pkcs11.token-label needs the JVM option " + ADD_EXPORTS
                     + " (in CATALINA_OPTS) to read token labels; or set ca." + caName + ".pkcs11.slot instead");
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw failure(caName, "the PKCS#11 module " + settings.library() + " cannot be loaded", e.getCause());
         } catch (ReflectiveOperationException e) {
-            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ite ? ite.getCause() : e;
-            throw failure(caName, "the PKCS#11 module " + settings.library() + " cannot be loaded", cause);
+            // another JDK's wrapper (a class, method or field by another name)
+            LOG.log(Level.DEBUG, "PKCS#11 wrapper not as expected", e);
+            throw new IOException("this JDK's SunPKCS11 cannot list token labels (" + e + "); set ca." + caName
+                    + ".pkcs11.slot instead of ca." + caName + ".pkcs11.token-label");
         }
         StringBuilder seen = new StringBuilder();
         try {

@@ -325,4 +325,27 @@ class Pkcs11LocalCaTest {
         assertEquals("wrong PIN (CKR_PIN_INCORRECT)", Pkcs11Key.reason(chain.get(0)));
         assertEquals("first line", Pkcs11Key.reason(new IllegalStateException("first line\nsecond line")));
     }
+
+    @Test
+    void est4jPropertiesPutTheDefaultCaInTheTokenForTheWholeHome() throws Exception {
+        Path home = home(dir.resolve("home"), PIN);
+        Files.writeString(home.resolve("est4j.properties"), "ca.default.key-store = pkcs11\n"
+                + "ca.default.pkcs11.library = " + LIBRARY + "\n"
+                + "ca.default.pkcs11.token-label = " + TOKEN + "\n"
+                + "ca.default.pkcs11.key-label = home-ca\n"
+                + "ca.default.pkcs11.pin-file = ca-pin\n");
+        X509Certificate caCert;
+        try (org.est4j.war.EstHome est = org.est4j.war.EstHome.open(home)) {
+            caCert = est.localCas().get("default").certificate();
+        }
+        assertFalse(Files.exists(home.resolve("ca").resolve("default").resolve("ca-key.pem")));
+        assertEquals(caCert, Pem.readCertificates(home.resolve("ca.pem")).get(0));
+        // the HTTPS certificate of the first start is issued through the token
+        X509Certificate server = Pem.readCertificates(home.resolve("tls-server.pem")).get(0);
+        server.verify(caCert.getPublicKey());
+        assertEquals(caCert, freshKeyStore(tokenSlot, PIN).getCertificate("home-ca"));
+        try (org.est4j.war.EstHome again = org.est4j.war.EstHome.open(home)) {
+            assertEquals(caCert, again.localCas().get("default").certificate());
+        }
+    }
 }
