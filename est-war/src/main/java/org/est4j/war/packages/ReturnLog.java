@@ -1,18 +1,8 @@
 package org.est4j.war.packages;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
@@ -23,7 +13,7 @@ import java.util.Set;
 import org.est4j.jaxrs.ClientText;
 import org.est4j.spi.PackageKind;
 import org.est4j.spi.PackageReturn;
-import org.est4j.war.SecureFiles;
+import org.est4j.war.AppendedLines;
 
 /**
  * {@code returns.log}: everything clients posted to a {@code /return} path, one line each, appended and fsync'd
@@ -51,13 +41,12 @@ final class ReturnLog {
     static final String SERVER_KEYGEN = "serverkeygen";
     private static final String NONE = "-";
 
-    private final Path file;
+    private final AppendedLines lines;
     // written under the lock, read without it
     private volatile Set<String> accepted = Set.of();
-    private volatile long readUpTo;
 
     ReturnLog(Path file) throws IOException {
-        this.file = file;
+        this.lines = new AppendedLines(file, "acknowledgements", LINE_PREFIX);
         synchronized (this) {
             refresh();
         }
@@ -65,7 +54,7 @@ final class ReturnLog {
 
     /** Whether this client acknowledged this package with {@code ACCEPTED}. */
     boolean accepted(Optional<String> label, String clientKey, PackageKind kind, String packageId) throws IOException {
-        if (sizeOnDisk() != readUpTo) {
+        if (lines.grew()) {
             synchronized (this) {
                 refresh();
             }
@@ -84,22 +73,8 @@ final class ReturnLog {
                 ClientText.quote(returned.packageId(), KEY_LIMIT),
                 returned.outcome().name(),
                 ClientText.quote(returned.detail()),
-                Base64.getEncoder().encodeToString(returned.message())) + "\n";
-        boolean created = !Files.exists(file);
-        if (created) {
-            SecureFiles.createPrivateDirectory(file.getParent());
-        }
-        // one write with O_APPEND: another server's line on a shared EST_HOME cannot interleave with this one
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE)) {
-            ByteBuffer buffer = ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8));
-            while (buffer.hasRemaining()) {
-                ch.write(buffer);
-            }
-            ch.force(true);
-        }
-        if (created) {
-            SecureFiles.syncDirectory(file.getParent()); // the new file's name must survive a crash too
-        }
+                Base64.getEncoder().encodeToString(returned.message()));
+        lines.append(line);
         refresh();
     }
 
@@ -111,50 +86,11 @@ final class ReturnLog {
         return label + '\t' + client + '\t' + kind + '\t' + id;
     }
 
-    private long sizeOnDisk() throws IOException {
-        try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            return 0;
-        }
-    }
-
-    /**
-     * Reads the complete lines added since the last read, streaming: the messages make the file large, and only
-     * the first fields of a line matter here. Call with the lock held.
-     */
+    /** Reads the lines added since the last read (only their first fields matter here). Call with the lock held. */
     private void refresh() throws IOException {
-        long size = sizeOnDisk();
-        if (size == readUpTo) {
-            return;
-        }
-        if (size < readUpTo) {
-            throw new IOException(file + " shrank: acknowledgements were removed; refusing to forget them");
-        }
         Set<String> next = new HashSet<>(accepted);
-        long consumed = readUpTo;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ch.position(readUpTo);
-            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            long lineBytes = 0;
-            for (int b = in.read(); b != -1; b = in.read()) {
-                lineBytes++;
-                if (b != '\n') {
-                    if (line.size() < LINE_PREFIX) {
-                        line.write(b);
-                    }
-                    continue;
-                }
-                consumed += lineBytes;
-                lineBytes = 0;
-                accept(line.toString(StandardCharsets.UTF_8), next);
-                line.reset();
-            }
-            // what is left without a newline is a line in progress (or cut short): read it when it is complete
-        }
+        lines.readNew(line -> accept(line, next));
         accepted = Set.copyOf(next);
-        readUpTo = consumed;
     }
 
     private void accept(String line, Set<String> into) {
@@ -169,7 +105,7 @@ final class ReturnLog {
                 into.add(acceptKey(f[1], f[2], f[3], f[4]));
             }
         } catch (IllegalArgumentException | DateTimeParseException e) {
-            LOG.log(Level.ERROR, "{0}: skipping a line that is not a return record: {1}", file, ClientText.quote(line, 120));
+            LOG.log(Level.ERROR, "{0}: skipping a line that is not a return record: {1}", lines.file(), ClientText.quote(line, 120));
         }
     }
 }
