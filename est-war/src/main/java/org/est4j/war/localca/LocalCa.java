@@ -274,6 +274,24 @@ public final class LocalCa implements Closeable {
         return keyId == null || java.util.Arrays.equals(keyId, authorityKeyIdentifier.getKeyIdentifier());
     }
 
+    /**
+     * Signs a few bytes with the CA key: whether the key can sign now (a PKCS#11 token may have gone away, or lost its
+     * session). For readiness probes.
+     */
+    public void checkKey() throws IOException {
+        try {
+            ContentSigner s = signer(settings, key, keyProvider);
+            s.getOutputStream().write(PROBE);
+            if (s.getSignature().length == 0) {
+                throw new IOException("an empty signature");
+            }
+        } catch (OperatorCreationException | RuntimeException e) {
+            throw new IOException("local CA " + settings.name() + ": the key cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    private static final byte[] PROBE = "est4j readiness".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Issues an end-entity certificate and records it durably before returning it. */
     public X509Certificate issue(Profile profile) throws IOException {
         Validity validity = validity();

@@ -33,13 +33,12 @@ import org.flywaydb.core.api.FlywayException;
  * one-time password) is the database's constraint, not an instance's memory. Replication and failover are
  * PostgreSQL's; est4j adds no clustering of its own.
  *
- * <p>The schema is created and migrated by Flyway ({@code org/est4j/war/store/migration/V*.sql}) when an instance
- * opens the store; Flyway's lock lets several instances start at once.
+ * <p>The schema is created and migrated by Flyway ({@link SchemaMigration}) when an instance opens the store; Flyway's
+ * lock lets several instances start at once.
  */
 public final class JdbcStore implements StateStore {
 
     private static final System.Logger LOG = System.getLogger(JdbcStore.class.getName());
-    static final String MIGRATIONS = "classpath:org/est4j/war/store/migration";
 
     private final Database db;
     private final String description;
@@ -107,8 +106,8 @@ public final class JdbcStore implements StateStore {
 
     private void migrate() throws IOException {
         try {
-            var result = Flyway.configure(JdbcStore.class.getClassLoader()).dataSource(db.dataSource()).locations(MIGRATIONS)
-                    .table("est4j_schema_history").load().migrate();
+            var result = Flyway.configure(JdbcStore.class.getClassLoader()).dataSource(db.dataSource()).locations(new String[0])
+                    .javaMigrations(SchemaMigration.ALL.toArray(SchemaMigration[]::new)).table("est4j_schema_history").load().migrate();
             if (result.migrationsExecuted > 0) {
                 LOG.log(System.Logger.Level.INFO, "est4j migrated the store''s schema to version {0} ({1} migration(s))",
                         result.targetSchemaVersion, result.migrationsExecuted);
