@@ -2,14 +2,15 @@ package org.est4j.war;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.est4j.war.config.Est4jConfig;
 import org.est4j.war.localca.ApprovalQueue;
+import org.est4j.war.store.StateStore;
+import org.est4j.war.store.StoreMigration;
 
 /**
  * The administrator's command for requests waiting for manual approval (RFC 7030 section 3.7 and
@@ -22,10 +23,13 @@ import org.est4j.war.localca.ApprovalQueue;
  *   revoke &lt;serial hex&gt; [reason] [--ca name]
  *                            revokes a certificate of a local CA; from the server's next request on it authenticates
  *                            nothing. Reasons: RFC 5280 CRLReason names or codes (default unspecified)
+ *   migrate-store            copies the file store of EST_HOME into the database that est4j.properties names
+ *                            (store = jdbc): every certificate, revocation, the last CRL number, queued requests,
+ *                            one-time passwords and returns. Run it with every instance stopped.
  * </pre>
- * An id may be abbreviated to any unique prefix of 6 or more digits. It works on the data directory
- * ({@code EST_HOME}, as the WAR finds it) while the server runs: it only adds decision files to
- * {@code ca/<name>/pending/}, which the server reads on the client's next request.
+ * An id may be abbreviated to any unique prefix of 6 or more digits. It works on the store that {@code EST_HOME}'s
+ * {@code est4j.properties} names (its files, or the shared database through {@code store.jdbc-url}) while the
+ * servers run: every instance sees a decision on the client's next request.
  */
 public final class Admin {
 
@@ -40,10 +44,24 @@ public final class Admin {
     public static int run(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0) {
             err.println("usage: Admin list | approve <id> [note] | reject <id> [note] | add-otp [count] | revoke <serial hex> [reason] [--ca name]"
-                    + "   (data directory " + home + ")");
+                    + " | migrate-store   (data directory " + home + ")");
             return 2;
         }
-        List<ApprovalQueue> queues = queues(home);
+        Est4jConfig config = Est4jConfig.load(home.resolve(Est4jConfig.FILE_NAME));
+        if (args[0].equals("migrate-store")) {
+            return StoreMigration.run(home, config, out, err);
+        }
+        try (StateStore store = EstHome.openStore(home, config)) {
+            return run(args, home, config, store, out, err);
+        }
+    }
+
+    private static int run(String[] args, Path home, Est4jConfig config, StateStore store, PrintStream out, PrintStream err)
+            throws IOException {
+        List<ApprovalQueue> queues = new ArrayList<>();
+        for (String ca : caNames(config)) {
+            queues.add(store.approvals(ca));
+        }
         switch (args[0]) {
             case "list" -> {
                 int n = 0;
@@ -58,7 +76,7 @@ public final class Admin {
                         }
                     }
                 }
-                out.println(n + " request(s) in " + home);
+                out.println(n + " request(s) in " + store.description());
                 return 0;
             }
             case "approve", "reject" -> {
@@ -100,22 +118,21 @@ public final class Admin {
                     err.println("usage: Admin add-otp [count 1-10000]");
                     return 2;
                 }
-                String file = org.est4j.war.config.Est4jConfig.load(home.resolve(org.est4j.war.config.Est4jConfig.FILE_NAME))
-                        .httpAuth().oneTimePasswordsFile();
                 List<char[]> passwords = new ArrayList<>();
                 for (int i = 0; i < count; i++) {
                     passwords.add(EstHome.randomPassword(20));
                 }
-                new OneTimePasswordFile(home.resolve(file)).add(passwords);
+                store.oneTimePasswords().add(passwords);
                 // printed once, stored only as digests: hand them to the devices now
                 passwords.forEach(p -> out.println(new String(p)));
                 return 0;
             }
             case "revoke" -> {
-                return revoke(args, home, out, err);
+                return revoke(args, config, store, out, err);
             }
             default -> {
-                err.println("unknown command '" + org.est4j.jaxrs.ClientText.quote(args[0], 40) + "': list, approve, reject, add-otp or revoke");
+                err.println("unknown command '" + org.est4j.jaxrs.ClientText.quote(args[0], 40)
+                        + "': list, approve, reject, add-otp, revoke or migrate-store");
                 return 2;
             }
         }
@@ -125,7 +142,7 @@ public final class Admin {
     private static final List<String> REASONS = List.of("unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
             "superseded", "cessationOfOperation", "certificateHold", "", "", "privilegeWithdrawn", "aACompromise");
 
-    private static int revoke(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
+    private static int revoke(String[] args, Est4jConfig config, StateStore store, PrintStream out, PrintStream err) throws IOException {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         String caName = null;
         int flag = rest.indexOf("--ca");
@@ -155,11 +172,11 @@ public final class Admin {
                     + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
             return 2;
         }
-        List<Path> found = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         java.security.cert.X509Certificate certificate = null;
-        for (Path ca : caDirectories(home)) {
-            if (caName == null || ca.getFileName().toString().equals(caName)) {
-                java.util.Optional<java.security.cert.X509Certificate> c = org.est4j.war.localca.LocalCa.findIssued(ca, serial);
+        for (String ca : caNames(config)) {
+            if (caName == null || ca.equals(caName)) {
+                java.util.Optional<java.security.cert.X509Certificate> c = store.findIssued(ca, serial);
                 if (c.isPresent()) {
                     found.add(ca);
                     certificate = c.get();
@@ -167,18 +184,18 @@ public final class Admin {
             }
         }
         if (found.size() != 1) {
-            err.println(found.isEmpty() ? "no local CA" + (caName == null ? "" : " named " + caName) + " in " + home
+            err.println(found.isEmpty() ? "no local CA" + (caName == null ? "" : " named " + caName) + " in " + store.description()
                     + " issued serial " + serial.toString(16) : "serial " + serial.toString(16) + " was issued by " + found.size()
                     + " local CAs: name one with --ca");
             return 1;
         }
-        org.est4j.war.localca.RevocationLog log = org.est4j.war.localca.LocalCa.revocations(found.get(0));
-        java.util.Optional<org.est4j.war.localca.RevocationLog.Revocation> before = log.find(serial);
+        org.est4j.war.localca.Revocations log = store.revocations(found.get(0));
+        java.util.Optional<org.est4j.war.localca.Revocations.Revocation> before = log.find(serial);
         boolean earlier = before.isPresent();
-        org.est4j.war.localca.RevocationLog.Revocation r = earlier ? before.get()
+        org.est4j.war.localca.Revocations.Revocation r = earlier ? before.get()
                 : log.record(serial, reason, "admin " + System.getProperty("user.name", "unknown"));
         out.println((earlier ? "already revoked " : "revoked ") + serial.toString(16) + " ("
-                + org.est4j.jaxrs.ClientText.quote(certificate.getSubjectX500Principal().getName()) + ", CA " + found.get(0).getFileName()
+                + org.est4j.jaxrs.ClientText.quote(certificate.getSubjectX500Principal().getName()) + ", CA " + found.get(0)
                 + ", reason " + REASONS.get(r.reason()) + ", " + r.time() + ")"
                 + (earlier ? "" : ": the server refuses it from its next request on"));
         return 0;
@@ -212,24 +229,8 @@ public final class Admin {
         return matches;
     }
 
-    private static List<ApprovalQueue> queues(Path home) throws IOException {
-        List<ApprovalQueue> queues = new ArrayList<>();
-        for (Path ca : caDirectories(home)) {
-            queues.add(new ApprovalQueue(ca.resolve("pending")));
-        }
-        return queues;
-    }
-
-    /** The directories of the local CAs, {@code EST_HOME/ca/<name>}, sorted by name. */
-    private static List<Path> caDirectories(Path home) throws IOException {
-        List<Path> out = new ArrayList<>();
-        Path cas = home.resolve("ca");
-        if (Files.isDirectory(cas)) {
-            try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cas, Files::isDirectory)) {
-                dirs.forEach(out::add);
-            }
-        }
-        out.sort(null);
-        return out;
+    /** The local CAs of the configuration, sorted by name. */
+    private static List<String> caNames(Est4jConfig config) {
+        return new java.util.TreeSet<>(config.cas().keySet()).stream().toList();
     }
 }

@@ -33,6 +33,12 @@ public class Est4jRuntime {
 
     private static final System.Logger LOG = System.getLogger(Est4jRuntime.class.getName());
 
+    /**
+     * What a client is told to wait when the store or the CA key cannot be reached (503): a database failover or a
+     * token's restart takes seconds, and a client retrying sooner only adds load.
+     */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
+
     private EstHome home;
 
     @PostConstruct
@@ -46,6 +52,7 @@ public class Est4jRuntime {
                 home.directory(), home.localCas().keySet(), home.config().labels().keySet(),
                 home.clientTrustAnchors().size(), home.users().size());
         LOG.log(Level.INFO, "est4j crypto provider: {0}", home.crypto().description());
+        LOG.log(Level.INFO, "est4j store: {0}", home.store().description());
         LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
     }
 
@@ -74,7 +81,7 @@ public class Est4jRuntime {
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
                 ProtocolKeys.signer(home.directory(), home.config().signer()),
                 new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles()), revocation),
-                HttpAuthSetup.load(home.directory(), home.config()));
+                HttpAuthSetup.load(home.directory(), home.config(), home.store().oneTimePasswords()));
     }
 
     /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */
@@ -86,6 +93,11 @@ public class Est4jRuntime {
     /** Whether {@code label} names a CA of this deployment (the default CA without a label), by the same rule as {@link #localCa}. */
     public boolean knowsLabel(Optional<String> label) {
         return home.config().caFor(label) != null;
+    }
+
+    /** Where the deployment keeps what it must not lose. */
+    public org.est4j.war.store.StateStore store() {
+        return home.store();
     }
 
     /** The data directory ({@code EST_HOME}). */

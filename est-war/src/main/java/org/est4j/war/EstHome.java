@@ -32,7 +32,11 @@ import org.est4j.war.config.CaSettings;
 import org.est4j.war.config.ConfigException;
 import org.est4j.war.config.Est4jConfig;
 import org.est4j.war.config.KeyAlgorithm;
+import org.est4j.war.config.StoreSettings;
 import org.est4j.war.localca.LocalCa;
+import org.est4j.war.store.FileStore;
+import org.est4j.war.store.JdbcStore;
+import org.est4j.war.store.StateStore;
 
 /**
  * est4j's data directory: configuration, local CAs, the HTTPS server certificate, the client trust
@@ -57,10 +61,12 @@ public final class EstHome implements Closeable {
     private final List<X509Certificate> clientTrustAnchors;
     private final Map<String, String> users;
     private final SignatureProvider.Selection crypto;
+    private final StateStore store;
 
     private EstHome(Path dir, Est4jConfig config, Map<String, LocalCa> cas, List<X509Certificate> anchors,
-                    Map<String, String> users, SignatureProvider.Selection crypto) {
+                    Map<String, String> users, SignatureProvider.Selection crypto, StateStore store) {
         this.dir = dir;
+        this.store = store;
         this.crypto = crypto;
         this.config = config;
         this.cas = Map.copyOf(cas);
@@ -111,13 +117,14 @@ public final class EstHome implements Closeable {
                 throw new ConfigException(Est4jConfig.FILE_NAME + ": " + e.getMessage());
             }
             SignatureProvider.use(crypto.provider());
+            StateStore store = openStore(dir, config);
             Map<String, LocalCa> cas = new LinkedHashMap<>();
             try {
                 for (CaSettings settings : config.cas().values()) {
                     // ca.pem for a key in a token (it may hold the key already, for another instance), else the key file
                     boolean fresh = !Files.exists(dir.resolve("ca").resolve(settings.name())
                             .resolve(settings.pkcs11() != null ? "ca.pem" : "ca-key.pem"));
-                    LocalCa ca = LocalCa.openOrCreate(dir.resolve("ca").resolve(settings.name()), settings, dir);
+                    LocalCa ca = LocalCa.openOrCreate(dir.resolve("ca").resolve(settings.name()), settings, dir, store::openCa);
                     cas.put(settings.name(), ca);
                     if (fresh) {
                         created(dir.resolve("ca").resolve(settings.name()), "local CA '" + settings.name() + "' ("
@@ -134,11 +141,12 @@ public final class EstHome implements Closeable {
                 List<X509Certificate> anchors = trustAnchors(dir, config, cas);
                 ensureTruststore(dir.resolve("client-truststore.p12"), anchors);
                 Map<String, String> users = ensureUsers(dir, config);
-                return new EstHome(dir, config, cas, anchors, users, crypto);
+                return new EstHome(dir, config, cas, anchors, users, crypto, store);
             } catch (IOException | RuntimeException e) {
                 for (LocalCa ca : cas.values()) {
                     ca.close();
                 }
+                store.close();
                 throw e;
             }
         }
@@ -146,6 +154,20 @@ public final class EstHome implements Closeable {
 
     public Path directory() {
         return dir;
+    }
+
+    /**
+     * The store {@code config} names: files in {@code dir}, or the shared database (its schema migrated). For the
+     * administrator's command too, which works on the same records as the running instances.
+     */
+    public static StateStore openStore(Path dir, Est4jConfig config) throws IOException {
+        return config.store().type() == StoreSettings.Type.JDBC ? JdbcStore.open(config.store(), dir)
+                : new FileStore(dir, config.httpAuth().oneTimePasswordsFile());
+    }
+
+    /** Where the deployment keeps what it must not lose. */
+    public StateStore store() {
+        return store;
     }
 
     public Est4jConfig config() {
@@ -378,6 +400,11 @@ public final class EstHome implements Closeable {
             } catch (IOException e) {
                 first = first == null ? e : first;
             }
+        }
+        try {
+            store.close();
+        } catch (IOException e) {
+            first = first == null ? e : first;
         }
         if (first != null) {
             throw first;

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 
 import org.est4j.jaxrs.auth.DigestAuthentication;
+import org.est4j.jaxrs.auth.OneTimePasswords;
 import org.est4j.jaxrs.auth.FailureThrottle;
 import org.est4j.jaxrs.auth.HttpAuthentication;
 import org.est4j.war.config.ConfigException;
@@ -31,12 +32,12 @@ final class HttpAuthSetup {
     private HttpAuthSetup() {
     }
 
-    static HttpAuthentication load(Path home, Est4jConfig config) {
+    static HttpAuthentication load(Path home, Est4jConfig config, OneTimePasswords oneTimePasswords) {
         Est4jConfig.HttpAuthSettings s = config.httpAuth();
         DigestAuthentication digest = new DigestAuthentication(config.basicRealm(),
                 DigestAuthentication.Algorithm.fromConfig(s.digestAlgorithm()), nonceKey(home.resolve(s.digestKeyFile())),
                 Duration.ofSeconds(s.digestNonceSeconds()), Clock.systemUTC(), ha1Store(home.resolve(s.digestUsersFile())));
-        return new HttpAuthentication(Optional.of(digest), new OneTimePasswordFile(home.resolve(s.oneTimePasswordsFile())),
+        return new HttpAuthentication(Optional.of(digest), oneTimePasswords,
                 new FailureThrottle(s.throttleFreeFailures(), s.throttleFreeFailuresPerAddress(), Duration.ofSeconds(s.throttleMaxDelaySeconds()), Clock.systemUTC(), 100_000),
                 s.containerUsers() ? Optional.of(new HttpAuthentication.ContainerRealm(s.containerRole())) : Optional.empty());
     }

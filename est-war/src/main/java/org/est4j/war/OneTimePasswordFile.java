@@ -2,28 +2,22 @@ package org.est4j.war;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
-import org.est4j.jaxrs.auth.OneTimePasswords;
 
 /**
  * One-time passwords (RFC 7030 section 3.2.3) in a file of SHA-256 digests, one per line, as
- * {@link Admin} {@code add-otp} writes them. A fast hash is enough: the passwords are random and long
- * (generated, never chosen by a person). Consuming one rewrites the file without it, atomically and
+ * {@link Admin} {@code add-otp} writes them. Consuming one rewrites the file without it, atomically and
  * fsync'd, under a file lock that the Admin command takes as well.
  */
-public final class OneTimePasswordFile implements OneTimePasswords {
+public final class OneTimePasswordFile implements OneTimePasswordStore {
 
     private final Path file;
 
@@ -53,6 +47,7 @@ public final class OneTimePasswordFile implements OneTimePasswords {
     }
 
     /** Adds passwords (their digests) to the file. */
+    @Override
     public void add(List<char[]> passwords) throws IOException {
         locked(() -> {
             List<String> lines = Files.exists(file) ? new ArrayList<>(Files.readAllLines(file, StandardCharsets.US_ASCII)) : new ArrayList<>();
@@ -78,15 +73,6 @@ public final class OneTimePasswordFile implements OneTimePasswords {
     }
 
     private static String digest(char[] password) {
-        try {
-            var bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-            byte[] raw = new byte[bytes.remaining()];
-            bytes.get(raw);
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(raw);
-            java.util.Arrays.fill(raw, (byte) 0);
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return OneTimePasswordStore.digest(password);
     }
 }

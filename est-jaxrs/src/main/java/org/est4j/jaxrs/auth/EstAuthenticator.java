@@ -34,6 +34,17 @@ import org.est4j.spi.UnverifiedIdentity;
  */
 public final class EstAuthenticator {
 
+    /** A one-time password used up; a store that cannot be reached is the server's trouble (503), not the client's. */
+    private boolean consume(char[] password) {
+        try {
+            return oneTimePasswords.consume(password);
+        } catch (java.io.UncheckedIOException e) {
+            LOG.log(Level.ERROR, "the one-time password store cannot be reached", e);
+            throw new EstProtocolException(503, "the one-time password store cannot be reached right now; try again later",
+                    java.util.Map.of("Retry-After", "10"));
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(EstAuthenticator.class.getName());
 
     /** id-kp-cmcRA (RFC 6402). */
@@ -152,7 +163,7 @@ public final class EstAuthenticator {
                 checkThrottle(c.username(), request);
                 if (c.username().isEmpty()) {
                     // RFC 7030 section 3.2.3: the empty user name carries a one-time password
-                    if (!oneTimePasswords.consume(c.password())) {
+                    if (!consume(c.password())) {
                         throttle.failed("", request.remoteAddress());
                         LOG.log(Level.WARNING, "one-time password refused from {0}", request.remoteAddress());
                         throw unauthorized("the one-time password is not valid (unknown, or used already)", schemes);

@@ -51,12 +51,14 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param cryptoProvider   which JCA provider signs and verifies ({@code crypto.provider})
  * @param revocation       PKIX revocation checking of client certificates ({@code client-auth.revocation*}); CRL file
  *                         paths as written, relative to EST_HOME unless absolute
+ * @param store            where the shared state is kept ({@code store*})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
                           List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
-                          org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation) {
+                          org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation,
+                          StoreSettings store) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -201,6 +203,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         List<String> crlFiles = List.of();
         boolean fetchCrls = true;
         java.util.Optional<java.net.URI> ocspResponder = java.util.Optional.empty();
+        Map<String, String> storeKeys = new LinkedHashMap<>();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
@@ -215,6 +218,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             }
             if (key.startsWith(ProxyConfig.PREFIX)) {
                 proxy.put(key, value);
+            } else if (key.equals("store") || key.startsWith("store.")) {
+                storeKeys.put(key, value);
             } else if (user.matches()) {
                 if (!PasswordHashes.isWellFormed(value)) {
                     throw bad(source, key, "(hidden)", "an Argon2id PHC hash ($argon2id$v=19$m=...,t=...,p=...$salt$hash), never a password");
@@ -343,7 +348,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
                         freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
-                cryptoProvider, revocation);
+                cryptoProvider, revocation, StoreSettings.parse(source, storeKeys));
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */

@@ -3,8 +3,6 @@ package org.est4j.war.localca;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.CRLException;
@@ -16,6 +14,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -29,11 +28,10 @@ import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.est4j.war.SecureFiles;
 
 /**
  * The CRL of one local CA (RFC 5280 section 5): a v2 CRL signed with the CA key, listing every revocation of its
- * {@link RevocationLog}, with a CRL number and the authority key identifier.
+ * {@link Revocations}, with a CRL number and the authority key identifier.
  *
  * <p><b>When a new CRL is made.</b> Lazily, when one is asked for and the current one is stale: the revocation log
  * grew (a CMC revocation, or an {@code Admin revoke} appended from another process), or half of its validity has
@@ -42,12 +40,11 @@ import org.est4j.war.SecureFiles;
  *
  * <p><b>CRL numbers only ever increase</b> (RFC 5280 section 5.2.3), also across restarts: the last CRL is kept in
  * {@code ca/<name>/crl.der}, written atomically and fsync'd before it is handed out, and its number is read back at
- * start. The file is also what a restart serves until the next change, so relying parties see the same CRL.
+ * start. The file is also what a restart serves until the next change, so relying parties see the same CRL. Instances
+ * sharing one CA through a database share its {@link CrlArchive}: a number another instance took first is never
+ * reused, and its CRL is served when it covers every revocation.
  */
 final class CrlPublisher {
-
-    /** The last CRL of a CA, in its directory. */
-    static final String CRL_FILE = "crl.der";
 
     /** Makes a signer with the CA key, the same way certificates are signed. */
     @FunctionalInterface
@@ -59,11 +56,11 @@ final class CrlPublisher {
     private record Published(X509CRL crl, Instant thisUpdate, Instant nextUpdate, int covers) {
     }
 
-    private final Path file;
+    private final CrlArchive archive;
     private final X500Name issuer;
     private final PublicKey caKey;
     private final AuthorityKeyIdentifier authorityKeyIdentifier;
-    private final RevocationLog revocations;
+    private final Revocations revocations;
     private final Duration validity;
     private final Signer signer;
     private final Clock clock;
@@ -71,9 +68,9 @@ final class CrlPublisher {
     private volatile Published current;
     private BigInteger lastNumber; // guarded by this
 
-    CrlPublisher(Path dir, X500Name issuer, PublicKey caKey, AuthorityKeyIdentifier authorityKeyIdentifier,
-                 RevocationLog revocations, Duration validity, Signer signer, Clock clock) throws IOException {
-        this.file = dir.resolve(CRL_FILE);
+    CrlPublisher(CrlArchive archive, X500Name issuer, PublicKey caKey, AuthorityKeyIdentifier authorityKeyIdentifier,
+                 Revocations revocations, Duration validity, Signer signer, Clock clock) throws IOException {
+        this.archive = archive;
         this.issuer = issuer;
         this.caKey = caKey;
         this.authorityKeyIdentifier = authorityKeyIdentifier;
@@ -83,9 +80,7 @@ final class CrlPublisher {
         this.clock = clock;
         synchronized (this) {
             lastNumber = BigInteger.ZERO;
-            if (Files.exists(file)) {
-                load();
-            }
+            current = load();
         }
     }
 
@@ -111,15 +106,34 @@ final class CrlPublisher {
         return p.covers() == revocations.count() && now.isBefore(half) && !now.isBefore(p.thisUpdate());
     }
 
-    /** Makes, records and returns the next CRL. Call with the lock held. */
+    /**
+     * The next CRL: the archive's latest when another instance of this CA made it meanwhile and it is current, else a
+     * new one with the next number. Call with the lock held.
+     */
     private Published issue() throws IOException {
-        List<RevocationLog.Revocation> all = revocations.all();
+        for (int attempt = 0; ; attempt++) {
+            Published latest = load();
+            if (latest != null && isCurrent(latest)) {
+                return latest;
+            }
+            Published made = make(lastNumber.add(BigInteger.ONE));
+            if (made != null) {
+                return made;
+            }
+            if (attempt == 10) {
+                throw new IOException(archive + ": another instance keeps taking the next CRL number; try again");
+            }
+        }
+    }
+
+    /** Makes, records and returns the CRL numbered {@code number}; null when another instance took that number. */
+    private Published make(BigInteger number) throws IOException {
+        List<Revocations.Revocation> all = revocations.all();
         Instant thisUpdate = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant nextUpdate = thisUpdate.plus(validity);
-        BigInteger number = lastNumber.add(BigInteger.ONE);
         X509v2CRLBuilder b = new X509v2CRLBuilder(issuer, Date.from(thisUpdate));
         b.setNextUpdate(Date.from(nextUpdate));
-        for (RevocationLog.Revocation r : all) {
+        for (Revocations.Revocation r : all) {
             b.addCRLEntry(r.serial(), Date.from(r.time()), entryExtensions(r.reason()));
         }
         byte[] der;
@@ -128,11 +142,13 @@ final class CrlPublisher {
             b.addExtension(Extension.cRLNumber, false, new CRLNumber(number));
             der = b.build(signer.get()).getEncoded();
         } catch (CertIOException | OperatorCreationException e) {
-            throw new IOException(file + ": the CA could not sign its CRL: " + e.getMessage(), e);
+            throw new IOException(archive + ": the CA could not sign its CRL: " + e.getMessage(), e);
         }
         X509CRL crl = parse(der);
-        // on disk before anyone sees it: a restart must never hand out this number again
-        SecureFiles.write(file, der, SecureFiles.READABLE);
+        // recorded before anyone sees it: a restart (or another instance) must never hand out this number again
+        if (!archive.publish(number, der)) {
+            return null;
+        }
         lastNumber = number;
         return new Published(crl, thisUpdate, nextUpdate, all.size());
     }
@@ -150,33 +166,39 @@ final class CrlPublisher {
     }
 
     /**
-     * Reads the last CRL back: its number is where the next one continues. It is served again while current, unless
-     * another key signed it (the CA was made anew in this directory): then only its number is kept.
+     * Reads the archive's latest CRL: its number is where the next one continues (never lower than one this instance
+     * made). Returns it to be served while current, unless another key signed it (the CA was made anew): then only its
+     * number is kept. Call with the lock held.
      */
-    private void load() throws IOException {
+    private Published load() throws IOException {
+        Optional<byte[]> der = archive.latest();
+        if (der.isEmpty()) {
+            return null;
+        }
         X509CRL crl;
         BigInteger number;
         try {
-            crl = parse(Files.readAllBytes(file));
+            crl = parse(der.get());
             byte[] ext = crl.getExtensionValue(Extension.cRLNumber.getId());
             if (ext == null) {
                 throw new IOException("it has no CRL number");
             }
             number = ASN1Integer.getInstance(ASN1OctetString.getInstance(ext).getOctets()).getValue();
         } catch (IOException | IllegalArgumentException e) {
-            throw new IOException(file + " is damaged (" + e.getMessage() + "): it holds the last CRL number, which must only "
+            throw new IOException(archive + " is damaged (" + e.getMessage() + "): it holds the last CRL number, which must only "
                     + "increase. Restore it from a backup, or move it away to start the CA's CRL numbers over at 1", e);
         }
-        lastNumber = number;
+        lastNumber = number.max(lastNumber);
         try {
             crl.verify(caKey);
         } catch (GeneralSecurityException e) {
-            return; // not this CA key's: the next CRL is made at the first request, with the next number
+            return null; // not this CA key's: the next CRL is made at the first request, with the next number
         }
         if (crl.getNextUpdate() != null && X500Name.getInstance(crl.getIssuerX500Principal().getEncoded()).equals(issuer)) {
             int entries = crl.getRevokedCertificates() == null ? 0 : crl.getRevokedCertificates().size();
-            current = new Published(crl, crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(), entries);
+            return new Published(crl, crl.getThisUpdate().toInstant(), crl.getNextUpdate().toInstant(), entries);
         }
+        return null;
     }
 
     private static X509CRL parse(byte[] der) throws IOException {

@@ -32,7 +32,7 @@ import org.bouncycastle.util.encoders.Base64;
  *
  * <p><b>Serials</b> are 127 bits from a CSPRNG (the CA/Browser Forum Baseline Requirements, 7.1, ask for at
  * least 64): positive, at most 16 octets, and drawn again on the rare collision with one this CA ever
- * handed out, so none is used twice. {@link #reserveSerial} hands one out before the certificate is
+ * handed out, so none is used twice. {@link #newSerial} hands one out before the certificate is
  * signed, so signatures run in parallel. Logs of earlier versions hold sequential serials (1, 2, 3, ...):
  * they are read the same way, and a random draw equal to one of them is drawn again like any collision.
  *
@@ -47,14 +47,12 @@ import org.bouncycastle.util.encoders.Base64;
  * <p>The file is locked for as long as it is open, so two processes (a running server and the
  * init command, say) can never hand out the same serial number.
  */
-final class IssuanceLog implements Closeable {
+final class IssuanceLog implements IssuedCertificates {
 
     private static final int TAIL_CHUNK = 64 * 1024;
     private static final int READ_CHUNK = 1 << 20;
     /** Far above the lines one batch can hold (one per request thread). */
     static final int RECOVERY_LINES = 4096;
-    /** Serials of random draws: 127 bits, so at most 16 octets and always positive. */
-    static final int SERIAL_BITS = 127;
     /** Hex digits of the longest serial RFC 5280 allows (20 octets). */
     private static final int MAX_SERIAL_HEX = 40;
 
@@ -101,7 +99,8 @@ final class IssuanceLog implements Closeable {
     }
 
     /** Whether this CA handed out {@code serial}: recorded, or reserved by a signature in progress. */
-    boolean contains(BigInteger serial) {
+    @Override
+    public boolean contains(BigInteger serial) {
         mutex.lock();
         try {
             return serials.contains(serial);
@@ -111,7 +110,8 @@ final class IssuanceLog implements Closeable {
     }
 
     /** A fresh random serial number; it is never handed out again, whether or not it is then recorded. */
-    BigInteger reserveSerial() {
+    @Override
+    public BigInteger newSerial() {
         mutex.lock();
         try {
             while (true) {
@@ -130,6 +130,17 @@ final class IssuanceLog implements Closeable {
      *
      * @throws IOException if the line could not be made durable; the certificate must not be returned
      */
+    @Override
+    public boolean record(BigInteger serial, java.security.cert.X509Certificate certificate) throws IOException {
+        try {
+            append(serial, certificate.getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IOException("cannot encode the certificate with serial " + serial.toString(16), e);
+        }
+        return true; // the serial was reserved by newSerial: nobody else can hold it
+    }
+
+    /** Records one certificate's DER; returns once its line (and every line appended before it) is on disk. */
     void append(BigInteger serial, byte[] certificateDer) throws IOException {
         byte[] line = (serial.toString(16) + " " + new String(Base64.encode(certificateDer), StandardCharsets.US_ASCII) + "\n")
                 .getBytes(StandardCharsets.US_ASCII);
@@ -266,6 +277,38 @@ final class IssuanceLog implements Closeable {
         if (serial.signum() <= 0 || !serials.add(serial)) {
             throw new IOException(file + ": the record at byte " + start + " has serial " + serial.toString(16)
                     + ", which is not positive or is on record already; refusing to start");
+        }
+    }
+
+    @Override
+    public java.util.Optional<java.security.cert.X509Certificate> find(BigInteger serial) throws IOException {
+        java.util.Optional<byte[]> der = find(file, serial);
+        if (der.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(org.est4j.war.Pem.parseCertificate(der.get()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(file + ": the certificate with serial " + serial.toString(16) + " is damaged", e);
+        }
+    }
+
+    /**
+     * Every record of the log {@code file}, read without the lock (for moving them elsewhere while nothing else
+     * writes them): serial and DER, in the order they were written.
+     */
+    static void forEach(Path file, java.util.function.BiConsumer<BigInteger, byte[]> action) throws IOException {
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                int space = line.indexOf(' ');
+                try {
+                    action.accept(new BigInteger(line.substring(0, space), 16), Base64.decode(line.substring(space + 1).strip()));
+                } catch (RuntimeException e) {
+                    throw new IOException(file + ": a record is damaged: " + e.getMessage(), e);
+                }
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing issued yet
         }
     }
 

@@ -52,7 +52,7 @@ import org.est4j.war.config.CaSettings;
  * One embedded CA: a self-signed root kept in {@code EST_HOME/ca/<name>/} ({@code ca-key.pem}, mode
  * 0600, and {@code ca.pem}; or, with {@code ca.<name>.key-store = pkcs11}, the key inside a PKCS#11 token,
  * {@link Pkcs11Key}, and only {@code ca.pem} on disk) that issues end-entity certificates with random serial numbers
- * recorded in its {@link IssuanceLog}, each pointing at this CA's CRL ({@link CrlPublisher}, {@code crl.der}).
+ * recorded in its {@link IssuedCertificates}, each pointing at this CA's CRL ({@link CrlPublisher}, {@code crl.der}).
  *
  * <p>The CA key is stored unencrypted, protected by file permissions: this CA is meant to get a
  * deployment going. A production PKI plugs its own CA in through the SPI.
@@ -76,41 +76,41 @@ public final class LocalCa implements Closeable {
     }
 
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
-    /** The issuance log and the revocation log in a CA's directory. */
-    public static final String ISSUED_LOG = "issued.log";
-    public static final String REVOKED_LOG = "revoked.log";
+    /** Opens the records of a CA once its certificate is known (a shared store checks that every instance has the same). */
+    @FunctionalInterface
+    public interface RecordsOpener {
+        CaRecords open(String caName, Path dir, X509Certificate caCertificate) throws IOException;
+    }
 
     private final CaSettings settings;
     private final PrivateKey key;
     /** The provider holding {@link #key} when it is in a PKCS#11 token; null for a key file. */
     private final java.security.Provider keyProvider;
     private final X509Certificate certificate;
-    private final IssuanceLog log;
+    private final IssuedCertificates log;
+    private final CaRecords records;
     private final AuthorityKeyIdentifier authorityKeyIdentifier;
     private final X500Name issuerName;
     private volatile Validity currentValidity;
-    private final ApprovalQueue approvals;
-    private final RevocationLog revocations;
     private final CrlPublisher crls;
     /** RFC 5280 section 4.2.1.13: where relying parties fetch the CRL that covers each issued certificate. */
     private final CRLDistPoint crlDistributionPoint;
 
-    private LocalCa(Path dir, CaSettings settings, PrivateKey key, java.security.Provider keyProvider, X509Certificate certificate,
-                    IssuanceLog log, ApprovalQueue approvals, RevocationLog revocations) throws GeneralSecurityException, IOException {
+    private LocalCa(CaSettings settings, PrivateKey key, java.security.Provider keyProvider, X509Certificate certificate,
+                    CaRecords records) throws GeneralSecurityException, IOException {
         this.settings = settings;
-        this.approvals = approvals;
-        this.revocations = revocations;
+        this.records = records;
         this.keyProvider = keyProvider;
         // once, not a key conversion per signature; a token's key stays with the provider that holds it
         this.key = keyProvider == null ? SignatureProvider.adopt(key) : key;
         this.certificate = certificate;
-        this.log = log;
+        this.log = records.issued();
         this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
         this.issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         this.crlDistributionPoint = new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(new DistributionPointName(
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, settings.crlDistributionPoint().toASCIIString()))),
                 null, null)});
-        this.crls = new CrlPublisher(dir, issuerName, certificate.getPublicKey(), authorityKeyIdentifier, revocations,
+        this.crls = new CrlPublisher(records.crls(), issuerName, certificate.getPublicKey(), authorityKeyIdentifier, records.revocations(),
                 Duration.ofHours(settings.crlValidityHours()), () -> signer(settings, this.key, keyProvider), Clock.systemUTC());
     }
 
@@ -123,8 +123,16 @@ public final class LocalCa implements Closeable {
         return openOrCreate(dir, settings, home.getParent() == null ? home : home.getParent());
     }
 
-    /** Opens the CA in {@code dir}, creating its key and certificate on first use; {@code home} is EST_HOME. */
+    /** Opens the CA in {@code dir} with its records in files there, creating key and certificate on first use. */
     public static LocalCa openOrCreate(Path dir, CaSettings settings, Path home) throws IOException {
+        return openOrCreate(dir, settings, home, (name, d, cert) -> CaRecords.inDirectory(d));
+    }
+
+    /**
+     * Opens the CA in {@code dir}, creating its key and certificate on first use; {@code home} is EST_HOME, {@code records}
+     * opens where it records what it does.
+     */
+    public static LocalCa openOrCreate(Path dir, CaSettings settings, Path home, RecordsOpener records) throws IOException {
         SecureFiles.createPrivateDirectory(dir);
         Path keyFile = dir.resolve("ca-key.pem");
         Path certFile = dir.resolve("ca.pem");
@@ -148,12 +156,11 @@ public final class LocalCa implements Closeable {
                 key = Pem.readPrivateKey(keyFile);
                 cert = Pem.readCertificates(certFile).get(0);
             }
-            IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
+            CaRecords opened = records.open(settings.name(), dir, cert);
             try {
-                return new LocalCa(dir, settings, key, keyProvider, cert, log, new ApprovalQueue(dir.resolve("pending")),
-                        new RevocationLog(dir.resolve(REVOKED_LOG)));
+                return new LocalCa(settings, key, keyProvider, cert, opened);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                log.close();
+                opened.close();
                 throw e;
             }
         } catch (GeneralSecurityException | OperatorCreationException e) {
@@ -228,9 +235,9 @@ public final class LocalCa implements Closeable {
         return certificate;
     }
 
-    /** Certificates of this CA revoked through CMC or {@code Admin revoke} ({@code ca/<name>/revoked.log}). */
-    public RevocationLog revocations() {
-        return revocations;
+    /** Certificates of this CA revoked through CMC or {@code Admin revoke}. */
+    public Revocations revocations() {
+        return records.revocations();
     }
 
     /**
@@ -241,34 +248,13 @@ public final class LocalCa implements Closeable {
         return crls.current();
     }
 
-    /**
-     * The certificate a local CA in {@code dir} issued with {@code serial}, read while a server may be running
-     * (for the administrator's command line); empty if it issued none.
-     */
-    public static Optional<X509Certificate> findIssued(Path dir, BigInteger serial) throws IOException {
-        Optional<byte[]> der = IssuanceLog.find(dir.resolve(ISSUED_LOG), serial);
-        if (der.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Pem.parseCertificate(der.get()));
-        } catch (GeneralSecurityException e) {
-            throw new IOException(dir.resolve(ISSUED_LOG) + ": the certificate with serial " + serial.toString(16) + " is damaged", e);
-        }
-    }
-
-    /** The revocations of the local CA in {@code dir}, for the administrator's command line while a server may run. */
-    public static RevocationLog revocations(Path dir) throws IOException {
-        return new RevocationLog(dir.resolve(REVOKED_LOG));
-    }
-
-    /** Requests of this CA waiting for an administrator ({@code ca/<name>/pending}). */
+    /** Requests of this CA waiting for an administrator. */
     public ApprovalQueue approvals() {
-        return approvals;
+        return records.approvals();
     }
 
     /** Whether this CA issued (or is issuing) a certificate with {@code serial}. */
-    public boolean hasIssued(BigInteger serial) {
+    public boolean hasIssued(BigInteger serial) throws IOException {
         return log.contains(serial);
     }
 
@@ -288,43 +274,67 @@ public final class LocalCa implements Closeable {
         return keyId == null || java.util.Arrays.equals(keyId, authorityKeyIdentifier.getKeyIdentifier());
     }
 
+    /**
+     * Signs a few bytes with the CA key: whether the key can sign now (a PKCS#11 token may have gone away, or lost its
+     * session). For readiness probes.
+     */
+    public void checkKey() throws IOException {
+        try {
+            ContentSigner s = signer(settings, key, keyProvider);
+            s.getOutputStream().write(PROBE);
+            if (s.getSignature().length == 0) {
+                throw new IOException("an empty signature");
+            }
+        } catch (OperatorCreationException | RuntimeException e) {
+            throw new IOException("local CA " + settings.name() + ": the key cannot sign: " + e.getMessage(), e);
+        }
+    }
+
+    private static final byte[] PROBE = "est4j readiness".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** Issues an end-entity certificate and records it durably before returning it. */
     public X509Certificate issue(Profile profile) throws IOException {
         Validity validity = validity();
         boolean emptySubject = profile.subject().getEncoded().length <= 2;
         try {
-            // The serial is reserved first so that signatures run in parallel; the log's group commit
-            // makes the record durable before the certificate is returned.
-            BigInteger serial = log.reserveSerial();
-            X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial, validity.notBefore(), validity.notAfter(),
-                    X500Name.getInstance(profile.subject().getEncoded()), SubjectPublicKeyInfo.getInstance(profile.publicKey().getEncoded()));
-            b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
-            b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(profile.publicKey())));
-            if (!profile.ekus().isEmpty()) {
-                b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-                        profile.ekus().stream().map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
-                                .toArray(KeyPurposeId[]::new)));
+            // The serial is drawn first so that signatures run in parallel; the record is durable before the
+            // certificate is returned. A shared store may refuse a serial another instance took: sign again.
+            while (true) {
+                X509Certificate issued = sign(profile, validity, emptySubject, log.newSerial());
+                if (log.record(issued.getSerialNumber(), issued)) {
+                    return issued;
+                }
             }
-            if (profile.subjectAltNames() != null) {
-                // RFC 5280 section 4.2.1.6: critical when the subject is empty
-                b.addExtension(Extension.subjectAlternativeName, emptySubject, profile.subjectAltNames());
-            }
-            // a new JcaX509ExtensionUtils per certificate: its SHA-1 calculator is not thread-safe
-            b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(profile.publicKey()));
-            b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
-            b.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint);
-            X509Certificate issued;
-            try {
-                issued = Pem.toJdk(b.build(signer(settings, key, keyProvider)));
-            } catch (IllegalArgumentException e) {
-                throw new UnsignableRequestException(e.getMessage(), e);
-            }
-            log.append(serial, issued.getEncoded());
-            return issued;
         } catch (CertIOException e) {
             throw new UnsignableRequestException(e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("local CA " + settings.name() + " could not sign: " + e.getMessage(), e);
+        }
+    }
+
+    private X509Certificate sign(Profile profile, Validity validity, boolean emptySubject, BigInteger serial)
+            throws CertIOException, GeneralSecurityException, OperatorCreationException {
+        X509v3CertificateBuilder b = new X509v3CertificateBuilder(issuerName, serial, validity.notBefore(), validity.notAfter(),
+                X500Name.getInstance(profile.subject().getEncoded()), SubjectPublicKeyInfo.getInstance(profile.publicKey().getEncoded()));
+        b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+        b.addExtension(Extension.keyUsage, true, new KeyUsage(keyUsageFor(profile.publicKey())));
+        if (!profile.ekus().isEmpty()) {
+            b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+                    profile.ekus().stream().map(o -> KeyPurposeId.getInstance(new ASN1ObjectIdentifier(o)))
+                            .toArray(KeyPurposeId[]::new)));
+        }
+        if (profile.subjectAltNames() != null) {
+            // RFC 5280 section 4.2.1.6: critical when the subject is empty
+            b.addExtension(Extension.subjectAlternativeName, emptySubject, profile.subjectAltNames());
+        }
+        // a new JcaX509ExtensionUtils per certificate: its SHA-1 calculator is not thread-safe
+        b.addExtension(Extension.subjectKeyIdentifier, false, new JcaX509ExtensionUtils().createSubjectKeyIdentifier(profile.publicKey()));
+        b.addExtension(Extension.authorityKeyIdentifier, false, authorityKeyIdentifier);
+        b.addExtension(Extension.cRLDistributionPoints, false, crlDistributionPoint);
+        try {
+            return Pem.toJdk(b.build(signer(settings, key, keyProvider)));
+        } catch (IllegalArgumentException e) {
+            throw new UnsignableRequestException(e.getMessage(), e);
         }
     }
 
@@ -381,6 +391,6 @@ public final class LocalCa implements Closeable {
 
     @Override
     public void close() throws IOException {
-        log.close();
+        records.close();
     }
 }

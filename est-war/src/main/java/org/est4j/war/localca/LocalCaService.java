@@ -75,7 +75,7 @@ public class LocalCaService implements CaService {
             }
             return new Issued(ca.issue(profile), List.of(ca.certificate()));
         } catch (IOException e) {
-            throw new CaUnavailableException("the local CA cannot record the certificate right now", null, e);
+            throw new CaUnavailableException("the local CA cannot record the certificate right now", Est4jRuntime.RETRY_AFTER, e);
         } catch (LocalCa.UnsignableRequestException e) {
             throw new CsrRejectedException("the local CA cannot make a certificate of this request (its names or extensions)", e);
         }
@@ -120,7 +120,7 @@ public class LocalCaService implements CaService {
     /**
      * CMC revokeRequest: allowed to the holder of the certificate (the TLS client certificate with that
      * issuer and serial) and to a registration authority (a validated TLS certificate with
-     * {@code id-kp-cmcRA}). Recorded durably in {@code revoked.log}; from then on the certificate authenticates
+     * {@code id-kp-cmcRA}). Recorded durably before the reply; from then on the certificate authenticates
      * nothing ({@link #certificateStatus}). Revoking a revoked certificate again succeeds and changes nothing.
      */
     @Override
@@ -130,7 +130,7 @@ public class LocalCaService implements CaService {
             throw new CsrRejectedException("this CA is " + ca.certificate().getSubjectX500Principal().getName()
                     + ", not the issuer named in the revocation request");
         }
-        if (!ca.hasIssued(request.serialNumber())) {
+        if (!hasIssued(ca, request.serialNumber())) {
             throw new CsrRejectedException("this CA has issued no certificate with serial " + request.serialNumber().toString(16));
         }
         X509Certificate own = request.client().certificate().orElse(null);
@@ -143,13 +143,13 @@ public class LocalCaService implements CaService {
         try {
             ca.revocations().record(request.serialNumber(), request.reason(), ApprovalQueue.describe(request.client()));
         } catch (IOException e) {
-            throw new CaUnavailableException("the local CA cannot record the revocation right now", null, e);
+            throw new CaUnavailableException("the local CA cannot record the revocation right now", Est4jRuntime.RETRY_AFTER, e);
         }
     }
 
     /**
-     * Revoked when this CA's {@code revoked.log} says so (written by CMC or by {@code Admin revoke}, read anew
-     * whenever it grew); good when this CA issued it; unknown when no local CA issued it.
+     * Revoked when this CA's revocations say so (recorded by CMC or by {@code Admin revoke}, through any instance);
+     * good when this CA issued it; unknown when no local CA issued it.
      */
     @Override
     public CertificateStatus certificateStatus(CertificateStatusRequest request) throws CaException {
@@ -157,14 +157,14 @@ public class LocalCaService implements CaService {
         for (LocalCa ca : runtime.localCas()) {
             if (ca.isIssuerOf(certificate)) {
                 try {
-                    Optional<RevocationLog.Revocation> revocation = ca.revocations().find(certificate.getSerialNumber());
+                    Optional<Revocations.Revocation> revocation = ca.revocations().find(certificate.getSerialNumber());
                     if (revocation.isPresent()) {
                         return CertificateStatus.revoked(revocation.get().time(), revocation.get().reason());
                     }
                 } catch (IOException e) {
-                    throw new CaUnavailableException("the local CA cannot read its revocations right now", null, e);
+                    throw new CaUnavailableException("the local CA cannot read its revocations right now", Est4jRuntime.RETRY_AFTER, e);
                 }
-                return ca.hasIssued(certificate.getSerialNumber()) ? CertificateStatus.good() : CertificateStatus.unknown();
+                return hasIssued(ca, certificate.getSerialNumber()) ? CertificateStatus.good() : CertificateStatus.unknown();
             }
         }
         return CertificateStatus.unknown();
@@ -180,7 +180,15 @@ public class LocalCaService implements CaService {
         try {
             return List.of(ca.crl());
         } catch (IOException e) {
-            throw new CaUnavailableException("the local CA cannot issue its CRL right now", null, e);
+            throw new CaUnavailableException("the local CA cannot issue its CRL right now", Est4jRuntime.RETRY_AFTER, e);
+        }
+    }
+
+    private static boolean hasIssued(LocalCa ca, java.math.BigInteger serial) throws CaUnavailableException {
+        try {
+            return ca.hasIssued(serial);
+        } catch (IOException e) {
+            throw new CaUnavailableException("the local CA cannot read its records right now", Est4jRuntime.RETRY_AFTER, e);
         }
     }
 

@@ -24,28 +24,24 @@ import org.est4j.war.AppendedLines;
  * the file grew (one {@code stat}) and reads only the new lines. A line cut short by a crash is not read until
  * its newline arrives; it never will, so that revocation was never confirmed to anyone.
  */
-public final class RevocationLog {
+public final class RevocationLog implements Revocations {
 
     private static final System.Logger LOG = System.getLogger(RevocationLog.class.getName());
     /** Of a line, what is parsed: a revocation line is far shorter (its {@code who} is quoted to 256 characters). */
     private static final int LINE_LIMIT = 16 * 1024;
 
-    /** One revocation. */
-    public record Revocation(BigInteger serial, Instant time, int reason, String by) {
-    }
-
     private final AppendedLines lines;
     // written under the lock, read without it
     private volatile Map<BigInteger, Revocation> revoked = Map.of();
 
-    RevocationLog(Path file) throws IOException {
+    public RevocationLog(Path file) throws IOException {
         this.lines = new AppendedLines(file, "revocations", LINE_LIMIT);
         synchronized (this) {
             refresh();
         }
     }
 
-    /** The revocation of {@code serial}, if it was revoked. */
+    @Override
     public Optional<Revocation> find(BigInteger serial) throws IOException {
         if (lines.grew()) {
             synchronized (this) {
@@ -57,8 +53,9 @@ public final class RevocationLog {
 
     /**
      * How many certificates are revoked, counting lines another process appended since the last look (one {@code stat}
-     * when nothing was). Only ever grows: a revocation is never taken back.
+     * when nothing was).
      */
+    @Override
     public int count() throws IOException {
         if (lines.grew()) {
             synchronized (this) {
@@ -68,17 +65,13 @@ public final class RevocationLog {
         return revoked.size();
     }
 
-    /** Every revocation, oldest first. */
+    @Override
     public synchronized List<Revocation> all() throws IOException {
         refresh();
         return List.copyOf(revoked.values());
     }
 
-    /**
-     * Records the revocation of {@code serial} durably.
-     *
-     * @return the revocation; an earlier one if {@code serial} was revoked already (nothing is written then)
-     */
+    @Override
     public synchronized Revocation record(BigInteger serial, int reason, String by) throws IOException {
         refresh();
         Revocation earlier = revoked.get(serial);

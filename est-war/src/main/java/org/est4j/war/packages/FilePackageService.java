@@ -57,7 +57,7 @@ public class FilePackageService implements PackageService {
     private volatile Store store;
 
     /** The store and its log of one data directory, and which labels exist. */
-    record Store(PackageStore files, ReturnLog returns, Predicate<Optional<String>> knownLabel) {
+    record Store(PackageStore files, ReturnRecords returns, Predicate<Optional<String>> knownLabel) {
     }
 
     /** For CDI. */
@@ -66,12 +66,8 @@ public class FilePackageService implements PackageService {
 
     /** A service on {@code estHome} without CDI (tests, tools). */
     FilePackageService(Path estHome, Predicate<Optional<String>> knownLabel) throws IOException {
-        this.store = open(estHome, knownLabel);
-    }
-
-    private static Store open(Path estHome, Predicate<Optional<String>> knownLabel) throws IOException {
-        Path root = estHome.resolve(DIRECTORY);
-        return new Store(new PackageStore(root), new ReturnLog(root.resolve(RETURNS_LOG)), knownLabel);
+        this.store = new Store(new PackageStore(estHome.resolve(DIRECTORY)), new ReturnLog(estHome.resolve(DIRECTORY).resolve(RETURNS_LOG)),
+                knownLabel);
     }
 
     /** Opened on first use, not at deployment: a deployment that distributes nothing never reads returns.log. */
@@ -82,9 +78,10 @@ public class FilePackageService implements PackageService {
                 s = store;
                 if (s == null) {
                     try {
-                        s = open(runtime.directory(), runtime::knowsLabel);
+                        s = new Store(new PackageStore(runtime.directory().resolve(DIRECTORY)), runtime.store().packageReturns(),
+                                runtime::knowsLabel);
                     } catch (IOException e) {
-                        throw new CaUnavailableException("the package store cannot read its returns.log right now", null, e);
+                        throw new CaUnavailableException("the package store cannot read its returns right now", Est4jRuntime.RETRY_AFTER, e);
                     }
                     store = s;
                 }
@@ -115,7 +112,7 @@ public class FilePackageService implements PackageService {
                 packages.add(found.toPackage(request.kind()));
             }
         } catch (IOException e) {
-            throw new CaUnavailableException("the package store cannot read its returns.log right now", null, e);
+            throw new CaUnavailableException("the package store cannot read its returns right now", Est4jRuntime.RETRY_AFTER, e);
         }
         return packages;
     }
@@ -134,7 +131,7 @@ public class FilePackageService implements PackageService {
         try {
             s.returns().record(returned, Clients.key(returned.client()));
         } catch (IOException e) {
-            throw new CaUnavailableException("the package store cannot record the return right now", null, e);
+            throw new CaUnavailableException("the package store cannot record the return right now", Est4jRuntime.RETRY_AFTER, e);
         }
     }
 

@@ -29,7 +29,7 @@ import org.est4j.war.AppendedLines;
  * every look-up checks whether the file grew (one {@code stat}) and reads only the new lines. A line cut short
  * by a crash is not read until its newline arrives; it never will, so it was never confirmed to its client.
  */
-final class ReturnLog {
+final class ReturnLog implements ReturnRecords {
 
     private static final System.Logger LOG = System.getLogger(ReturnLog.class.getName());
 
@@ -52,8 +52,8 @@ final class ReturnLog {
         }
     }
 
-    /** Whether this client acknowledged this package with {@code ACCEPTED}. */
-    boolean accepted(Optional<String> label, String clientKey, PackageKind kind, String packageId) throws IOException {
+    @Override
+    public boolean accepted(Optional<String> label, String clientKey, PackageKind kind, String packageId) throws IOException {
         if (lines.grew()) {
             synchronized (this) {
                 refresh();
@@ -64,7 +64,8 @@ final class ReturnLog {
     }
 
     /** Appends one record and forces it to disk. */
-    synchronized void record(PackageReturn returned, Optional<String> clientKey) throws IOException {
+    @Override
+    public synchronized void record(PackageReturn returned, Optional<String> clientKey) throws IOException {
         String line = String.join("\t",
                 returned.received().toString(),
                 labelField(returned.label()),

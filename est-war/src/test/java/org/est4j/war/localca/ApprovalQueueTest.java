@@ -34,8 +34,8 @@ class ApprovalQueueTest {
     private static final AuthenticatedClient STRANGER = AuthenticatedClient.unverified(
             new UnverifiedIdentity(List.of(), Optional.of("alice"), "unknown HTTP user"), "192.0.2.9");
 
-    private ApprovalQueue queue() {
-        return new ApprovalQueue(home.resolve("ca").resolve("default").resolve("pending"));
+    private FileApprovalQueue queue() {
+        return new FileApprovalQueue(home.resolve("ca").resolve("default").resolve("pending"));
     }
 
     @Test

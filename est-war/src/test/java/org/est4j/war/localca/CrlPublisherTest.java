@@ -193,7 +193,7 @@ class CrlPublisherTest {
         try (LocalCa restarted = LocalCa.openOrCreate(caDir, settings(KeyAlgorithm.EC_P256))) {
             assertEquals(2, number(openssl(restarted.crl())), "after a restart without changes: the CRL of before");
             // Admin revoke's way: its own RevocationLog on the directory, as another JVM has
-            LocalCa.revocations(caDir).record(second, 1, "admin");
+            new RevocationLog(caDir.resolve(CaRecords.REVOKED_LOG)).record(second, 1, "admin");
             String text = openssl(restarted.crl());
             assertEquals(3, number(text));
             entry(text, first);
@@ -308,8 +308,8 @@ class CrlPublisherTest {
     private static CrlPublisher publisher(LocalCa ca, Path caDir, Path out, Duration validity, Clock clock) throws Exception {
         Files.createDirectories(out);
         java.security.PrivateKey key = Pem.readPrivateKey(caDir.resolve("ca-key.pem"));
-        return new CrlPublisher(out, X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
+        return new CrlPublisher(new CrlFile(out.resolve(CaRecords.CRL_FILE)), X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()),
                 ca.certificate().getPublicKey(), new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(ca.certificate()),
-                LocalCa.revocations(out), validity, () -> SignatureProvider.signer("SHA256withECDSA", key), clock);
+                new RevocationLog(out.resolve(CaRecords.REVOKED_LOG)), validity, () -> SignatureProvider.signer("SHA256withECDSA", key), clock);
     }
 }

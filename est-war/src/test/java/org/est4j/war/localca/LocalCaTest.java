@@ -148,8 +148,8 @@ class LocalCaTest {
             }
         };
         try (IssuanceLog log = new IssuanceLog(dir.resolve("issued.log"), repeating)) {
-            BigInteger first = log.reserveSerial();
-            BigInteger second = log.reserveSerial();
+            BigInteger first = log.newSerial();
+            BigInteger second = log.newSerial();
             assertFalse(first.equals(second));
             assertTrue(log.contains(first) && log.contains(second));
         }

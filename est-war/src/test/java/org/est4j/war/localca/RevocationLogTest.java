@@ -25,9 +25,9 @@ class RevocationLogTest {
     void aRevocationIsFoundAndRecordedOnce() throws Exception {
         RevocationLog log = new RevocationLog(dir.resolve("revoked.log"));
         assertTrue(log.find(BigInteger.TEN).isEmpty());
-        RevocationLog.Revocation r = log.record(BigInteger.TEN, 1, "user:est");
+        Revocations.Revocation r = log.record(BigInteger.TEN, 1, "user:est");
         assertEquals(1, log.find(BigInteger.TEN).orElseThrow().reason());
-        RevocationLog.Revocation again = log.record(BigInteger.TEN, 4, "someone else");
+        Revocations.Revocation again = log.record(BigInteger.TEN, 4, "someone else");
         assertEquals(r, again, "the first revocation stands");
         assertEquals(1, Files.readAllLines(dir.resolve("revoked.log")).size());
     }

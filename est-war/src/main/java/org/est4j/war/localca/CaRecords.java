@@ -1,0 +1,52 @@
+package org.est4j.war.localca;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.util.function.BiConsumer;
+
+/**
+ * What one local CA must not lose: the certificates it issued, its revocations, its latest CRL and the requests
+ * waiting for approval. Opened by the instance that issues with the CA; closing it releases what the instance holds.
+ */
+public record CaRecords(IssuedCertificates issued, Revocations revocations, CrlArchive crls, ApprovalQueue approvals)
+        implements Closeable {
+
+    /** The issuance log and the revocation log in a CA's directory. */
+    public static final String ISSUED_LOG = "issued.log";
+    public static final String REVOKED_LOG = "revoked.log";
+    /** The last CRL of a CA, in its directory. */
+    public static final String CRL_FILE = "crl.der";
+    /** The approval queue's directory, in a CA's directory. */
+    public static final String PENDING = "pending";
+
+    /**
+     * The records of the CA in {@code dir} ({@code EST_HOME/ca/<name>}): {@value #ISSUED_LOG} (locked for as long as
+     * they are open: one instance issues with a CA whose records are files), {@value #REVOKED_LOG}, {@value #CRL_FILE}
+     * and {@value #PENDING}/.
+     */
+    public static CaRecords inDirectory(Path dir) throws IOException {
+        IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
+        try {
+            return new CaRecords(log, new RevocationLog(dir.resolve(REVOKED_LOG)), new CrlFile(dir.resolve(CRL_FILE)),
+                    new FileApprovalQueue(dir.resolve(PENDING)));
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Every certificate on record in the issuance log of the CA in {@code dir}, serial and DER, oldest first; read
+     * without its lock, for a copy made while no instance issues.
+     */
+    public static void forEachIssued(Path dir, BiConsumer<BigInteger, byte[]> action) throws IOException {
+        IssuanceLog.forEach(dir.resolve(ISSUED_LOG), action);
+    }
+
+    @Override
+    public void close() throws IOException {
+        issued.close();
+    }
+}
