@@ -159,13 +159,12 @@ class MultiNodeTest {
             "digest-users.properties", "digest-nonce.key");
 
     private static String properties(long slot) {
-        StringBuilder sb = new StringBuilder();
-        if (JDBC) {
-            sb.append("store = jdbc\n")
-                    .append("store.jdbc-url = ").append(postgres.jdbcUrl()).append('\n')
-                    .append("store.jdbc-user = ").append(postgres.user()).append('\n')
-                    .append("store.jdbc-password-file = db-password\n");
-        }
+        // the shared store; the URL, user and password file for EstHome.open and Admin outside the container (the
+        // Tomcats use their jdbc/est4j DataSource)
+        StringBuilder sb = new StringBuilder("store = jdbc\n")
+                .append("store.jdbc-url = ").append(postgres.jdbcUrl()).append('\n')
+                .append("store.jdbc-user = ").append(postgres.user()).append('\n')
+                .append("store.jdbc-password-file = db-password\n");
         // the default CA, and a CA whose requests wait for an administrator, on the label "manual"; both in the token
         for (String name : List.of("default", "manual")) {
             sb.append("ca.").append(name).append(".key-store = pkcs11\n")
@@ -188,9 +187,6 @@ class MultiNodeTest {
                         """);
         return sb.toString();
     }
-
-    /** Whether the instances share the JDBC store (false: each its own file store, for the fixtures alone). */
-    private static final boolean JDBC = false;
 
     private static void startHaproxy() throws Exception {
         Path runDir = Files.createDirectories(dir.resolve("haproxy"));
@@ -371,33 +367,19 @@ class MultiNodeTest {
         assertTrue(bAgain, "HAProxy sends requests to the restarted node b again");
     }
 
-    /** Serial to DER of every certificate of the default CA on record (both nodes' file stores before the JDBC store). */
+    /** Serial to DER of every certificate of the default CA in table issued_certificate. */
     private static Map<BigInteger, byte[]> onRecord() throws Exception {
         Map<BigInteger, byte[]> out = new HashMap<>();
-        if (JDBC) {
-            for (List<Object> row : postgres.query("SELECT serial, der FROM issued_certificate WHERE ca_name = 'default'")) {
-                BigInteger serial = new BigInteger((String) row.get(0), 16);
-                assertEquals(((String) row.get(0)), serial.toString(16), "serials are lower-case hex without leading zeros");
-                out.put(serial, (byte[]) row.get(1));
-            }
-            return out;
-        }
-        for (TomcatNode node : List.of(a, b)) {
-            for (String line : Files.readAllLines(node.home().resolve("ca/default/issued.log"), StandardCharsets.US_ASCII)) {
-                int space = line.indexOf(' ');
-                BigInteger serial = new BigInteger(line.substring(0, space), 16);
-                assertFalse(out.containsKey(serial), () -> "serial " + serial.toString(16) + " recorded twice");
-                out.put(serial, Base64.getDecoder().decode(line.substring(space + 1)));
-            }
+        for (List<Object> row : postgres.query("SELECT serial, der FROM issued_certificate WHERE ca_name = 'default'")) {
+            BigInteger serial = new BigInteger((String) row.get(0), 16);
+            assertEquals(row.get(0), serial.toString(16), "serials are lower-case hex without leading zeros");
+            out.put(serial, (byte[]) row.get(1));
         }
         return out;
     }
 
     /** Serials the store holds more than once (the primary key is (ca_name, serial): asked across CAs too). */
     private static int duplicateSerials() throws Exception {
-        if (!JDBC) {
-            return 0; // onRecord() refuses a repeated serial
-        }
         int n = postgres.query("SELECT serial FROM issued_certificate GROUP BY serial HAVING count(*) > 1").size();
         long rows = ((Number) postgres.query("SELECT count(*) FROM issued_certificate").get(0).get(0)).longValue();
         long distinct = ((Number) postgres.query("SELECT count(DISTINCT serial) FROM issued_certificate").get(0).get(0)).longValue();
@@ -428,12 +410,10 @@ class MultiNodeTest {
         assertArrayEquals(keys.getPublic().getEncoded(), cert.getPublicKey().getEncoded());
         Pki.pkixValidate(cert, Pki.readCertificate(a.home().resolve("ca/manual/ca.pem")));
         assertEquals(202, withPassword(a).postCsr("manual/simpleenroll", csr).status(), "the approval was used once, on node b");
-        if (JDBC) {
-            List<List<Object>> row = postgres.query("SELECT der FROM issued_certificate WHERE ca_name = 'manual' AND serial = ?",
-                    cert.getSerialNumber().toString(16));
-            assertEquals(1, row.size());
-            assertArrayEquals(cert.getEncoded(), (byte[]) row.get(0).get(0));
-        }
+        List<List<Object>> row = postgres.query("SELECT der FROM issued_certificate WHERE ca_name = 'manual' AND serial = ?",
+                cert.getSerialNumber().toString(16));
+        assertEquals(1, row.size(), "on record once, under CA manual");
+        assertArrayEquals(cert.getEncoded(), (byte[]) row.get(0).get(0));
     }
 
     // ---- 3. a one-time password works once across both instances ----------------------------------------
@@ -476,12 +456,10 @@ class MultiNodeTest {
         EstHttp.Reply refused = onB.postCsr("simplereenroll", Pki.csr(keys, subject).getEncoded());
         assertEquals(401, refused.status(), refused::toString);
         assertEquals("401 the TLS client certificate is not accepted: certificate revoked\n", refused.text());
-        if (JDBC) {
-            List<List<Object>> row = postgres.query("SELECT reason FROM revocation WHERE ca_name = 'default' AND serial = ?",
-                    cert.getSerialNumber().toString(16));
-            assertEquals(1, row.size(), "one revocation on record");
-            assertEquals(1, ((Number) row.get(0).get(0)).intValue(), "keyCompromise");
-        }
+        List<List<Object>> row = postgres.query("SELECT reason FROM revocation WHERE ca_name = 'default' AND serial = ?",
+                cert.getSerialNumber().toString(16));
+        assertEquals(1, row.size(), "one revocation on record");
+        assertEquals(1, ((Number) row.get(0).get(0)).intValue(), "keyCompromise");
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
