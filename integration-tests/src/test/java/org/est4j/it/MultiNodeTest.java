@@ -351,6 +351,7 @@ class MultiNodeTest {
             assertArrayEquals(e.getValue(), der, "the record is the certificate the client got");
             X509Certificate parsed = (X509Certificate) x509.generateCertificate(new java.io.ByteArrayInputStream(der));
             assertEquals(e.getKey(), parsed.getSerialNumber(), "the record's serial is its certificate's");
+            parsed.verify(ca.getPublicKey()); // whichever node issued it, it signed with the one CA key in the token
         }
         assertEquals(0, duplicates, "no serial is recorded twice");
         assertTrue(recorded.size() >= received.size());
