@@ -48,6 +48,15 @@ final class PostgresCluster implements AutoCloseable {
 
     /** Creates and starts a cluster in {@code dir} (emptied first). */
     static PostgresCluster start(Path dir) throws IOException, InterruptedException {
+        if (Files.exists(dir.resolve("data/postmaster.pid"))) {
+            // a server left running by a test JVM that was killed: stopped before its directory goes
+            try {
+                new PostgresCluster(dir.toAbsolutePath(), 0, "").runAsServerUser(List.of(BIN.resolve("pg_ctl").toString(), "-D",
+                        dir.resolve("data").toAbsolutePath().toString(), "-m", "immediate", "-w", "stop"), null);
+            } catch (IOException stoppedAlready) {
+                // a stale pid file: nothing runs
+            }
+        }
         deleteTree(dir);
         Files.createDirectories(dir);
         byte[] secret = new byte[18];
