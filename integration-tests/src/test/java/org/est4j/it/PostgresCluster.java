@@ -81,14 +81,30 @@ final class PostgresCluster implements AutoCloseable {
         // set-up below; SCRAM over TCP, which is what est4j and the Tomcats use
         runAsServerUser(List.of(BIN.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-E", "UTF8",
                 "--no-sync", "--auth-local=trust", "--auth-host=scram-sha-256"), null);
-        runAsServerUser(List.of(BIN.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("postgres.log").toString(),
-                "-w", "-t", "60", "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200",
-                "start"), null);
-        running = true;
+        startServer();
         // the password on psql's standard input, not its command line (visible to every user in ps)
         runAsServerUser(List.of(BIN.resolve("psql").toString(), "-h", dir.toString(), "-p", Integer.toString(port), "-U", "postgres",
                 "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q"),
                 "CREATE ROLE " + USER + " LOGIN PASSWORD '" + password + "';\nCREATE DATABASE " + DATABASE + " OWNER " + USER + ";\n");
+    }
+
+    private void startServer() throws IOException, InterruptedException {
+        runAsServerUser(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-l",
+                dir.resolve("postgres.log").toString(), "-w", "-t", "60", "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=200", "start"), null);
+        running = true;
+    }
+
+    /** Stops the server as an outage does (immediate: open sessions break), keeping the cluster for {@link #restart}. */
+    void stop() throws IOException, InterruptedException {
+        runAsServerUser(List.of(BIN.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
+                "stop"), null);
+        running = false;
+    }
+
+    /** Starts the server stopped by {@link #stop} again, on the same port, with the same data. */
+    void restart() throws IOException, InterruptedException {
+        startServer();
     }
 
     int port() {

@@ -1,4 +1,4 @@
-package org.est4j.war.store;
+package org.est4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,15 +51,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JdbcStoreTest {
 
-    private static ThrowawayPostgres pg;
+    private static PostgresCluster pg;
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        assumeTrue(ThrowawayPostgres.installed(), "PostgreSQL 15 is not installed (apt-get install postgresql)");
-        pg = ThrowawayPostgres.start();
+        assumeTrue(System.getProperty("est.it.postgresql.jar") != null, "runs in the default-test execution only");
+        assumeTrue(PostgresCluster.installed(), "PostgreSQL 15 is not installed (apt-get install postgresql)");
+        pg = PostgresCluster.start(Path.of(System.getProperty("est.it.tomcat.home")).resolveSibling("jdbc-store-pg"));
     }
 
     @AfterAll
@@ -80,7 +81,7 @@ class JdbcStoreTest {
     private Path home(String name, Path from) throws IOException {
         Path home = tmp.resolve(name);
         Files.createDirectories(home);
-        Files.writeString(home.resolve("est4j.properties"), pg.properties());
+        Files.writeString(home.resolve("est4j.properties"), properties(home));
         if (from != null) {
             Files.createDirectories(home.resolve("ca/default"));
             for (String f : List.of("ca-key.pem", "ca.pem")) {
@@ -88,6 +89,13 @@ class JdbcStoreTest {
             }
         }
         return home;
+    }
+
+    /** est4j.properties lines for a store in the test's cluster, its password in a file of {@code home}. */
+    private static String properties(Path home) throws IOException {
+        Files.writeString(home.resolve("db-password"), pg.password() + "\n");
+        return "store = jdbc\nstore.jdbc-url = " + pg.jdbcUrl() + "\nstore.jdbc-user = " + pg.user()
+                + "\nstore.jdbc-password-file = db-password\n";
     }
 
     private static LocalCa.Profile profile(String cn) throws Exception {
@@ -255,7 +263,7 @@ class JdbcStoreTest {
             assertEquals(0, Admin.run(new String[] {"add-otp", "1"}, home, new PrintStream(out), System.err));
             otp = out.toString(StandardCharsets.US_ASCII).strip();
         }
-        Files.writeString(home.resolve("est4j.properties"), pg.properties(), java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(home.resolve("est4j.properties"), properties(home), java.nio.file.StandardOpenOption.APPEND);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertEquals(0, Admin.run(new String[] {"migrate-store"}, home, new PrintStream(out), System.err));
