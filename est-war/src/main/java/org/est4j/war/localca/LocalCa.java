@@ -299,12 +299,14 @@ public final class LocalCa implements Closeable {
         try {
             // The serial is drawn first so that signatures run in parallel; the record is durable before the
             // certificate is returned. A shared store may refuse a serial another instance took: sign again.
-            while (true) {
+            for (int attempt = 0; attempt < 8; attempt++) {
                 X509Certificate issued = sign(profile, validity, emptySubject, log.newSerial());
                 if (log.record(issued.getSerialNumber(), issued)) {
                     return issued;
                 }
             }
+            // eight random 127-bit serials taken: not chance, a store that refuses every record
+            throw new IOException("local CA " + settings.name() + ": the store refused eight new serials in a row");
         } catch (CertIOException e) {
             throw new UnsignableRequestException(e.getMessage(), e);
         } catch (GeneralSecurityException | OperatorCreationException e) {
