@@ -42,6 +42,7 @@
 #                      prior (4), pg (5); e.g. BENCH_ONLY=native,pg (default: all; BENCH_SKIP_* still apply)
 #   BENCH_PG_BIN       PostgreSQL's programs (default /usr/lib/postgresql/15/bin)
 #   BENCH_PG_PORT      PostgreSQL's loopback port (default 28432)
+#   BENCH_PG_POOL_ATTRS more attributes for the DataSource's <Resource>, to try a pool setting (e.g. testOnBorrow="false")
 #   BENCH_JMH_SECONDS  JMH iteration time (default 5; 3 warm-up + 3 measured iterations, 1 fork)
 #   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn package)
 #   BENCH_WAIT_IDLE    before each measurement, wait up to this many seconds for other processes to go quiet
@@ -533,7 +534,7 @@ EOF
   ( umask 077; cat > "$WORK/pg-resource.xml" <<EOF
     <Resource name="jdbc/est4j" auth="Container" type="javax.sql.DataSource" driverClassName="org.postgresql.Driver"
               url="jdbc:postgresql://127.0.0.1:$PG_PORT/est4j" username="est4j" password="$PG_PASSWORD"
-              maxTotal="$PG_POOL" maxIdle="$PG_POOL" maxWaitMillis="10000"/>
+              maxTotal="$PG_POOL" maxIdle="$PG_POOL" maxWaitMillis="10000" ${BENCH_PG_POOL_ATTRS:-}/>
 EOF
   )
   awk -v f="$WORK/pg-resource.xml" '/<\/Context>/ { while ((getline l < f) > 0) print l } { print }' "$WORK/context.xml.orig" \
@@ -578,7 +579,7 @@ EOF
   MEASURE_PG=0
   stop_tomcat
   PG_NOTES+=("PostgreSQL $("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) //'): $(pg_sql -d est4j -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'max_wal_size')")")
-  PG_NOTES+=("DataSource: Tomcat DBCP2, maxTotal=maxIdle=$PG_POOL; data directory on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }')")
+  PG_NOTES+=("DataSource: Tomcat DBCP2, maxTotal=maxIdle=$PG_POOL ${BENCH_PG_POOL_ATTRS:-}; data directory on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }')")
   PG_NOTES+=("prior issuances: $PG_LOAD_NOTE")
   # back to the file store for anything that runs later
   cp "$WORK/est4j.properties.file-store" "$EST_HOME_DIR/est4j.properties"
