@@ -415,7 +415,8 @@ grep -rq 'crypto\.provider' "$ROOT/est-war/src/main" && HAS_CRYPTO_PROVIDER_KEY=
 log "preparing EST_HOME in $EST_HOME_DIR"
 # EstHomeInit from the WAR just built (what mvn -P init runs), without resolving modules from the local repository
 EST_HOME="$EST_HOME_DIR" "$JAVA" -Dest.home="$EST_HOME_DIR" \
-  -cp "$ROOT/est-war/target/est4j/WEB-INF/classes:$ROOT/est-war/target/est4j/WEB-INF/lib/*" org.est4j.war.EstHomeInit >/dev/null
+  -cp "$ROOT/est-war/target/est4j/WEB-INF/classes:$ROOT/est-war/target/est4j/WEB-INF/lib/*" org.est4j.war.EstHomeInit \
+  > "$WORK/esthome-init.log" 2>&1 || die "EstHomeInit failed: $(tail -5 "$WORK/esthome-init.log")"
 cat >> "$EST_HOME_DIR/est4j.properties" <<EOF
 
 # --- bench/run.sh
