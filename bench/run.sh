@@ -303,7 +303,11 @@ ROWS=()
 WARNINGS=()
 declare -A RATE
 # add_row NAME RATE P50 P99 ERRORS CPU_MS TOMCAT_MS PG_MS TOMCAT_CORES PG_CORES LOADGEN_CORES OTHER_CORES NOTE
-add_row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} | ${11} | ${12} | ${13} |"); RATE[$1]=$2; }
+declare -A CPU_MS TOMCAT_MS PG_MS
+add_row() {
+  ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} | ${11} | ${12} | ${13} |")
+  RATE[$1]=$2; CPU_MS[$1]=$6; TOMCAT_MS[$1]=$7; PG_MS[$1]=$8
+}
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2" | sed 's#/s$##'; }
 
 # measure NAME NOTE KIND COMMAND... : an unmeasured warm-up run (COMMAND with SECS=warm-up), then the measured
@@ -646,6 +650,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
       echo "- PostgreSQL store / file store, after $PRIOR prior issuances: ${RATE[$PGP_ROW]:-} / ${RATE[$P_ROW]:-} = $(ratio "${RATE[$PGP_ROW]:-}" "${RATE[$P_ROW]:-}")"
     fi
     echo "- PostgreSQL store, after $PRIOR prior issuances / empty: ${RATE[$PGP_ROW]:-} / ${RATE[$PG_ROW]:-} = $(ratio "${RATE[$PGP_ROW]:-}" "${RATE[$PG_ROW]:-}") (target: flat, about 1)"
+    # on these 2 cores PostgreSQL, Tomcat and wrk share the CPU, so the rate ratio is about the inverse CPU ratio
+    echo "- server CPU ms per enrollment, empty store: file ${CPU_MS[$N_ROW]:-} (Tomcat) vs PostgreSQL store ${CPU_MS[$PG_ROW]:-} (Tomcat ${TOMCAT_MS[$PG_ROW]:-} + PostgreSQL ${PG_MS[$PG_ROW]:-}); Tomcat alone, PostgreSQL store / file store = $(ratio "${TOMCAT_MS[$PG_ROW]:-}" "${TOMCAT_MS[$N_ROW]:-}")"
     for l in "${PG_NOTES[@]}"; do echo "- $l"; done
   fi
   echo
