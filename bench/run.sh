@@ -3,10 +3,11 @@
 # data in bench/target/est-home, both made anew each run), measures, prints a markdown table and writes it
 # to bench/target/results-<timestamp>.md. Run from anywhere: bash bench/run.sh
 #
-# Loopback only (https://localhost:28443; ports 28080 http, 28443 https, 28005 shutdown, 28081 proxy).
-# Tomcat is stopped on exit (trap), by its own PID file. Needs wrk, curl, openssl, java 17, mvn.
+# Loopback only (https://localhost:28443; ports 28080 http, 28443 https, 28005 shutdown, 28081 proxy; PostgreSQL 28432).
+# Tomcat and the bench's PostgreSQL are stopped on exit (trap), by their own PID file and data directory.
+# Needs wrk, curl, openssl, java 17, mvn; PostgreSQL 15 (initdb, pg_ctl, psql) for scenario 5.
 #
-# Scenarios (each: an unmeasured warm-up of BENCH_WARMUP s, then BENCH_SECONDS s measured):
+# Scenarios (each: an unmeasured warm-up of BENCH_WARMUP s, a pause until Tomcat is idle, then BENCH_SECONDS s measured):
 #   1. JMH raw crypto (server stopped): raw + enrollPath, accp and bouncycastle, P-256 CA / P-256 CSR, 2 threads
 #   2. native provider container-wide (ACCP on Tomcat's class path + java.security.properties):
 #      enroll P-256 keep-alive | enroll P-256 new TLS connection per request (Connection: close) |
@@ -17,19 +18,35 @@
 #   3. pure Java: Tomcat without ACCP, crypto.provider = bouncycastle: enroll P-256 keep-alive
 #   4. BENCH_PRIOR prior issuances loaded into CA "default" (server stopped), native again: enroll P-256 keep-alive,
 #      with the ratio to the figure of scenario 2 (empty store)
+#   5. PostgreSQL store (store = jdbc): a throw-away PostgreSQL 15 cluster in bench/target/pg (initdb as nobody when
+#      run as root; fsync and synchronous_commit on: every issuance is committed durably before it is returned;
+#      shared_buffers 512MB, max_wal_size 4GB), Tomcat's DBCP2 DataSource jdbc/est4j in conf/context.xml (pool of
+#      2 x BENCH_CONNECTIONS), the driver in Tomcat's lib/; native as in 2: enroll P-256 keep-alive on the empty
+#      store (Flyway makes the schema at Tomcat's start), then BENCH_PRIOR prior issuances inserted into
+#      issued_certificate for CA "default" (bench/pg-prior.sql, Tomcat running, then VACUUM ANALYZE + CHECKPOINT),
+#      and again with the same JVM. Ratios: to the file store (scenarios 2 and 4), and after BENCH_PRIOR / empty.
 # For each: requests/s (2xx), p50/p99 latency, errors (socket errors + non-2xx), server CPU ms per 2xx request
-# (utime+stime of Tomcat's JVM from /proc, which also counts GC/JIT; the load generator shares the 2 cores).
+# (utime+stime of Tomcat's JVM from /proc, which also counts GC/JIT; in scenario 5 plus PostgreSQL's: the postmaster,
+# its live children and the children it has reaped, shown separately as well; the load generator shares the 2 cores).
 #
 # Environment:
 #   BENCH_SECONDS      measured seconds per scenario (default 30, at most 60)
 #   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 5)
 #   BENCH_START_WARMUP unmeasured enroll P-256 load after each Tomcat start, for the JIT (default 60 seconds: C2 needs about that long)
+#   BENCH_SETTLE       after each warm-up, wait up to this many seconds for Tomcat to go idle (its JIT compiler threads
+#                      to finish what the warm-up left them), so the measurement does not pay for it (default 60; 0 = off)
 #   BENCH_CONNECTIONS  concurrent connections of wrk / ReenrollLoad (default 16)
-#   BENCH_PRIOR        prior issuances for scenario 4 (default 1000000)
+#   BENCH_PRIOR        prior issuances for scenarios 4 and 5 (default 1000000)
 #   BENCH_SKIP_PRIOR=1 skip scenario 4
+#   BENCH_SKIP_PG=1    skip scenario 5 (PostgreSQL store)
 #   BENCH_SKIP_JMH=1   skip scenario 1
+#   BENCH_ONLY         run only these scenarios, comma-separated: jmh (1), native (2), openssl (2b), java (3),
+#                      prior (4), pg (5); e.g. BENCH_ONLY=native,pg (default: all; BENCH_SKIP_* still apply)
+#   BENCH_PG_BIN       PostgreSQL's programs (default /usr/lib/postgresql/15/bin)
+#   BENCH_PG_PORT      PostgreSQL's loopback port (default 28432)
+#   BENCH_PG_POOL_ATTRS more attributes for the DataSource's <Resource>, to try a pool setting (e.g. testOnBorrow="false")
 #   BENCH_JMH_SECONDS  JMH iteration time (default 5; 3 warm-up + 3 measured iterations, 1 fork)
-#   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn install)
+#   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn package)
 #   BENCH_WAIT_IDLE    before each measurement, wait up to this many seconds for other processes to go quiet
 #                      (under 0.25 cores busy; default 0 = do not wait). Rows measured while other processes used
 #                      more than 0.25 cores are marked "figure disturbed" either way.
@@ -57,6 +74,11 @@ URL="https://localhost:$HTTPS/.well-known/est"
 CLK_TCK=$(getconf CLK_TCK)
 JAVA=${JAVA:-java}
 BENCH_CP="$TARGET/est-bench-0.1.0-SNAPSHOT.jar:$TARGET/lib/*"
+PG_BIN=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PORT=${BENCH_PG_PORT:-28432}
+PG_DIR="$TARGET/pg"          # socket, logs and data; owned by the unprivileged user PostgreSQL runs as
+PG_DATA="$PG_DIR/data"
+PG_POOL=$((2 * CONNS))      # DataSource pool: room for every wrk connection plus Flyway, health checks, a second wave
 # server.xml's ${...}: in JAVA_OPTS, because catalina.sh stop passes JAVA_OPTS but not CATALINA_OPTS
 EST_PROPS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081"
 
@@ -66,6 +88,17 @@ die() { log "ERROR: $*"; exit 1; }
 for tool in wrk curl openssl "$JAVA" mvn; do
   command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
 done
+
+want() { # scenario key (jmh, native, openssl, java, prior, pg): listed in BENCH_ONLY, or BENCH_ONLY unset
+  [[ -z "${BENCH_ONLY:-}" || ",${BENCH_ONLY// /}," == *",$1,"* ]]
+}
+RUN_PG=0
+if want pg && [[ "${BENCH_SKIP_PG:-0}" != 1 ]]; then
+  RUN_PG=1
+  for tool in initdb pg_ctl psql; do
+    [[ -x "$PG_BIN/$tool" ]] || die "$PG_BIN/$tool is missing (apt-get install -y postgresql-15, or BENCH_SKIP_PG=1)"
+  done
+fi
 
 # ---------------------------------------------------------------- Tomcat control (only our own PID)
 tomcat_pid() { [[ -s "$PIDFILE" ]] && cat "$PIDFILE" || true; }
@@ -96,7 +129,61 @@ log_stats() { # what this start wrote to catalina.out: lines, WARNING/SEVERE lin
     | sort | uniq -c | sort -rn | awk 'NR == 1 { sub(/^ */, ""); gsub(/\|/, "\\|"); print }' || true)
   LOG_STATS+=("start $START_COUNT (pid $1): $n lines in catalina.out, $w WARNING/SEVERE; most frequent: ${top:-none}")
 }
-trap 'set +e; stop_tomcat' EXIT
+
+# ---------------------------------------------------------------- PostgreSQL control (only our own cluster in PG_DIR)
+# initdb and postgres refuse to run as root: as root, they run as nobody, which owns PG_DIR
+as_pg() {
+  if (( EUID == 0 )); then (cd "$PG_DIR" && setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"); else (cd "$PG_DIR" && "$@"); fi
+}
+pg_pid() { [[ -s "$PG_DATA/postmaster.pid" ]] && sed -n 1p "$PG_DATA/postmaster.pid" || true; }
+# psql as the superuser through the cluster's own socket (local connections: trust; over TCP a password is needed)
+pg_sql() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 -h "$PG_DIR" -p "$PG_PORT" -U postgres "$@"; }
+stop_pg() {
+  local pid; pid=$(pg_pid)
+  [[ -n "$pid" ]] || return 0
+  # a stale postmaster.pid may name another process by now: stop only a postgres running on our data directory
+  if kill -0 "$pid" 2>/dev/null && grep -qa "$PG_DATA" "/proc/$pid/cmdline" 2>/dev/null; then
+    log "stopping PostgreSQL (pid $pid)"
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w -t 60 stop >/dev/null 2>&1 || true
+  fi
+}
+start_pg() {
+  stop_pg
+  rm -rf "$PG_DIR"
+  mkdir -p "$PG_DIR"
+  if (( EUID == 0 )); then chown nobody:nogroup "$PG_DIR"; fi
+  # --no-sync skips only initdb's own flush of the new cluster's files; the server below runs with fsync on
+  as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --auth-local=trust --auth-host=scram-sha-256 --no-sync \
+    > "$WORK/pg-initdb.log" 2>&1 || die "initdb failed: $(tail -5 "$WORK/pg-initdb.log")"
+  # durability is part of what is measured: fsync, synchronous_commit and full_page_writes stay on (written out, so a
+  # changed default cannot flatter the figure); shared_buffers holds a 1,000,000-row table and its index, and
+  # max_wal_size keeps the bulk load of prior issuances from forcing checkpoint after checkpoint
+  cat >> "$PG_DATA/postgresql.conf" <<EOF
+
+# --- bench/run.sh
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PG_DIR'
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+shared_buffers = 512MB
+max_wal_size = 4GB
+max_connections = $((PG_POOL + 20))
+EOF
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT ($PG_DATA)"
+  as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/postgresql.log" -w -t 60 start >/dev/null \
+    || die "PostgreSQL did not start: $(tail -5 "$PG_DIR/postgresql.log")"
+}
+pg_ticks() { # utime + stime of our PostgreSQL: the postmaster (with the children it has reaped) + its live children
+  local pm c; pm=$(pg_pid)
+  {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$pm/stat"
+    for c in $(ps -o pid= --ppid "$pm"); do awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat" 2>/dev/null || true; done
+  } | awk '{ s += $1 } END { print s + 0 }'
+}
+
+trap 'set +e; stop_tomcat; stop_pg' EXIT
 
 # $1 = native|java|openssl. Writes setenv.sh, server.xml and the crypto.provider key, starts Tomcat, waits for /cacerts.
 #   native:  JDK 17 (JAVA), JSSE connector (server.xml), ACCP container-wide
@@ -165,6 +252,25 @@ EOF
     BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" wrk -t2 -c"$CONNS" -d"${START_WARMUP}s" --timeout 30s -s "$BENCH/enroll.lua" \
       "$URL/simpleenroll" >/dev/null 2>&1 || true
   fi
+  settle_tomcat
+}
+
+# Under load the request threads (and PostgreSQL) keep both cores busy, and the JIT's compiler threads fall behind:
+# a warm-up leaves a queue of compilations that would otherwise run during, and be charged to, the next measurement
+# (up to twice the CPU per request). Wait until Tomcat is idle: under 0.05 cores for 2 s, at most BENCH_SETTLE s.
+settle_tomcat() {
+  local limit=${BENCH_SETTLE:-60} waited=0 c0 c1 cores
+  (( limit > 0 )) || return 0
+  while (( waited < limit )); do
+    c0=$(cpu_ticks); sleep 2; c1=$(cpu_ticks); waited=$((waited + 2))
+    cores=$(awk -v a="$c0" -v b="$c1" -v t="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / t / 2 }')
+    if awk -v c="$cores" 'BEGIN { exit !(c < 0.05) }'; then
+      (( waited <= 2 )) || log "Tomcat idle after ${waited}s (compilations left by the warm-up done)"
+      return 0
+    fi
+  done
+  log "Tomcat still busy ($cores cores) after ${limit}s of settling; measuring anyway"
+  WARNINGS+=("Tomcat did not go idle within ${limit}s after a warm-up ($cores cores)")
 }
 
 cpu_ticks() { # utime + stime of Tomcat's JVM, in clock ticks
@@ -196,13 +302,19 @@ wait_idle() { # up to BENCH_WAIT_IDLE seconds, while Tomcat (ours) is idle
 ROWS=()
 WARNINGS=()
 declare -A RATE
-# add_row NAME RATE P50 P99 ERRORS CPU_MS TOMCAT_CORES LOADGEN_CORES OTHER_CORES NOTE
-add_row() { ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} |"); RATE[$1]=$2; }
+# add_row NAME RATE P50 P99 ERRORS CPU_MS TOMCAT_MS PG_MS TOMCAT_CORES PG_CORES LOADGEN_CORES OTHER_CORES NOTE
+declare -A CPU_MS TOMCAT_MS PG_MS
+add_row() {
+  ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} | ${11} | ${12} | ${13} |")
+  RATE[$1]=$2; CPU_MS[$1]=$6; TOMCAT_MS[$1]=$7; PG_MS[$1]=$8
+}
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2" | sed 's#/s$##'; }
 
 # measure NAME NOTE KIND COMMAND... : an unmeasured warm-up run (COMMAND with SECS=warm-up), then the measured
-# run with Tomcat's CPU, the load generator's CPU (bash `times` of the subshell) and the machine's busy time.
+# run with Tomcat's CPU, the load generator's CPU (bash `times` of the subshell) and the machine's busy time;
+# with MEASURE_PG=1 also our PostgreSQL's CPU, which then counts in the server CPU per request.
 # COMMAND may use the placeholder @SECS@ for its duration. KIND = wrk | java (which result line to parse).
+MEASURE_PG=0
 measure() {
   local name=$1 note=$2 kind=$3; shift 3
   local cmd=("$@") warm=() run=() a
@@ -210,14 +322,17 @@ measure() {
   log "scenario: $name (warm-up ${WARMUP}s, then ${SECONDS_MEASURED}s)"
   wait_idle
   "${warm[@]}" >/dev/null 2>&1 || true
-  local c0 c1 b0 b1 t0 t1 out line
+  settle_tomcat
+  local c0 c1 b0 b1 t0 t1 p0=0 p1=0 out line
+  if [[ "$MEASURE_PG" == 1 ]]; then p0=$(pg_ticks); fi
   c0=$(cpu_ticks); b0=$(busy_ticks); t0=$(now)
   out=$( "${run[@]}" 2>&1 || true; echo "times:"; times )
   c1=$(cpu_ticks); b1=$(busy_ticks); t1=$(now)
+  if [[ "$MEASURE_PG" == 1 ]]; then p1=$(pg_ticks); fi
   if [[ "$kind" == wrk ]]; then line=$(grep -a '^wrk_result' <<< "$out" || true); else line=$(grep -a '^requests=' <<< "$out" || true); fi
   if [[ -z "$line" ]]; then
     log "$kind printed no result:"; echo "$out" | tail -20 >&2
-    add_row "$name" - - - - - - - - "load generator failed"; return
+    add_row "$name" - - - - - - - - - - - "load generator failed"; return
   fi
   log "$line"
   echo "$name: $line" >> "$WORK/raw-results.txt"
@@ -228,10 +343,14 @@ measure() {
   if [[ "$kind" == wrk ]]; then ok=$((requests - $(field non2xx "$line"))); rate=$(field ok_rate "$line"); errors=$(field errors "$line")
   else errors=$(field errors "$line"); ok=$((requests - errors)); rate=$(field rate "$line"); fi
   local stats
-  stats=$(awk -v c0="$c0" -v c1="$c1" -v b0="$b0" -v b1="$b1" -v s="$t0" -v e="$t1" -v t="$CLK_TCK" -v n="$ok" -v lg="${lg:-0}" 'BEGIN {
-      d = e - s; tc = (c1 - c0) / t; busy = (b1 - b0) / t
-      printf "%s %.2f %.2f %.2f", (n > 0 ? sprintf("%.2f", tc * 1000 / n) : "-"), tc / d, lg / d, (busy - tc - lg) / d }')
-  local cpu tomcat loadgen other; read -r cpu tomcat loadgen other <<< "$stats"
+  stats=$(awk -v c0="$c0" -v c1="$c1" -v p0="$p0" -v p1="$p1" -v pg="$MEASURE_PG" -v b0="$b0" -v b1="$b1" -v s="$t0" -v e="$t1" \
+      -v t="$CLK_TCK" -v n="$ok" -v lg="${lg:-0}" 'BEGIN {
+      d = e - s; tc = (c1 - c0) / t; pc = (p1 - p0) / t; busy = (b1 - b0) / t
+      printf "%s %s %s %.2f %s %.2f %.2f",
+        (n > 0 ? sprintf("%.2f", (tc + pc) * 1000 / n) : "-"), (n > 0 ? sprintf("%.2f", tc * 1000 / n) : "-"),
+        (pg != 1 ? "-" : n > 0 ? sprintf("%.2f", pc * 1000 / n) : "-"),
+        tc / d, (pg == 1 ? sprintf("%.2f", pc / d) : "-"), lg / d, (busy - tc - pc - lg) / d }')
+  local cpu tomcat_ms pg_ms tomcat pg_cores loadgen other; read -r cpu tomcat_ms pg_ms tomcat pg_cores loadgen other <<< "$stats"
   local extra=""
   [[ "$(field statuses "$line")" == "200:$requests" ]] || extra="; statuses $(field statuses "$line")"
   if [[ "$*" == *BENCH_CLOSE=1* ]]; then extra="$extra; Connection: close on $(field closes "$line")/$requests responses"; fi
@@ -239,7 +358,8 @@ measure() {
     extra="$extra; **other processes busy ($other cores): figure disturbed**"
     WARNINGS+=("$name: other processes used $other cores during the measurement")
   fi
-  add_row "$name" "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" "$cpu" "$tomcat" "$loadgen" "$other" "$note$extra"
+  add_row "$name" "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$errors" "$cpu" "$tomcat_ms" "$pg_ms" "$tomcat" "$pg_cores" \
+    "$loadgen" "$other" "$note$extra"
 }
 
 run_wrk() { # NAME NOTE PATH ENV...
@@ -253,8 +373,9 @@ run_reenroll() { # NAME NOTE
 
 # ---------------------------------------------------------------- build and prepare
 if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
-  log "building (mvn -q -DskipTests install)"
-  (cd "$ROOT" && mvn -q -DskipTests install) >&2
+  # package, not install: the local Maven repository may be shared with other work trees
+  log "building (mvn -q -DskipTests package -pl est-war,bench -am)"
+  (cd "$ROOT" && mvn -q -DskipTests package -pl est-war,bench -am) >&2
 fi
 # the servlet-container WAR (finalName est4j.war; est4j-ee.war is the one for full EE servers)
 WAR=""
@@ -263,12 +384,19 @@ for w in "$ROOT/est-war/target/est4j.war" "$ROOT/est-war/target/est-war-0.1.0-SN
 done
 [[ -n "$WAR" ]] || die "no WAR in est-war/target (build first)"
 [[ -f "$TARGET/est-bench-0.1.0-SNAPSHOT.jar" ]] || die "no bench jar (build first)"
+[[ -d "$ROOT/est-war/target/est4j/WEB-INF/classes" ]] || die "no exploded WAR in est-war/target/est4j (build first)"
 ACCP_JAR=$(ls "$TARGET"/lib/AmazonCorrettoCryptoProvider-*-linux-x86_64.jar | sed -n 1p)
 
 # make sure no Tomcat of ours is left from an interrupted run
 if [[ -s "$PIDFILE" ]]; then stop_tomcat; fi
 if curl -sk -o /dev/null --max-time 2 "https://localhost:$HTTPS/" 2>/dev/null; then
   die "something already listens on port $HTTPS (not started by this script's PID file)"
+fi
+if [[ "$RUN_PG" == 1 ]]; then
+  stop_pg # ours, left by an interrupted run
+  if (exec 3<>"/dev/tcp/127.0.0.1/$PG_PORT") 2>/dev/null; then
+    die "something already listens on port $PG_PORT (BENCH_PG_PORT), not our PostgreSQL"
+  fi
 fi
 
 rm -rf "$CATALINA" "$EST_HOME_DIR" "$WORK"
@@ -311,7 +439,10 @@ HAS_CRYPTO_PROVIDER_KEY=0
 grep -rq 'crypto\.provider' "$ROOT/est-war/src/main" && HAS_CRYPTO_PROVIDER_KEY=1
 
 log "preparing EST_HOME in $EST_HOME_DIR"
-(cd "$ROOT" && EST_HOME="$EST_HOME_DIR" mvn -q -DskipTests -P init package -pl est-war >/dev/null)
+# EstHomeInit from the WAR just built (what mvn -P init runs), without resolving modules from the local repository
+EST_HOME="$EST_HOME_DIR" "$JAVA" -Dest.home="$EST_HOME_DIR" \
+  -cp "$ROOT/est-war/target/est4j/WEB-INF/classes:$ROOT/est-war/target/est4j/WEB-INF/lib/*" org.est4j.war.EstHomeInit \
+  > "$WORK/esthome-init.log" 2>&1 || die "EstHomeInit failed: $(tail -5 "$WORK/esthome-init.log")"
 cat >> "$EST_HOME_DIR/est4j.properties" <<EOF
 
 # --- bench/run.sh
@@ -335,7 +466,7 @@ fi
 
 # ---------------------------------------------------------------- 1. JMH
 JMH_LINES=""
-if [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
+if want jmh && [[ "${BENCH_SKIP_JMH:-0}" != 1 ]]; then
   log "JMH raw crypto (accp, bouncycastle; P-256/P-256; 2 threads; ${JMH_SECONDS}s iterations)"
   jb0=$(busy_ticks); jt0=$(now)
   JMH_LINES=$("$JAVA" -cp "$BENCH_CP" org.est4j.bench.RawCryptoMain --providers accp,bouncycastle --ca EC-P256 --csr EC-P256 \
@@ -353,7 +484,14 @@ jmh_rate() { # benchmark provider
   sed -n "s/^jmh benchmark=$1 provider=$2 .* ops_s=\([0-9.]*\).*/\1/p" <<< "$JMH_LINES" | sed -n 1p
 }
 
+EP=/.well-known/est/simpleenroll
+N_ROW="enroll P-256, keep-alive, native"
+P_ROW="enroll P-256, keep-alive, native, after $PRIOR prior issuances"
+PG_ROW="enroll P-256, keep-alive, native, PostgreSQL store"
+PGP_ROW="enroll P-256, keep-alive, native, PostgreSQL store, after $PRIOR prior issuances"
+
 # ---------------------------------------------------------------- 2. native, container-wide ACCP
+if want native; then
 start_tomcat native
 # one enrollment by curl: proves the setup, and gives the certificate for /simplereenroll
 code=$(curl -sk -o "$WORK/enroll.p7" -w '%{http_code}' -H "Authorization: $AUTH" -H 'Content-Type: application/pkcs10' \
@@ -366,8 +504,7 @@ code=$(curl -sk -o "$WORK/reenroll.p7" -w '%{http_code}' --cert "$WORK/reenroll-
   -H 'Content-Type: application/pkcs10' --data-binary @"$WORK/reenroll.b64" "$URL/simplereenroll")
 [[ "$code" == 200 ]] || log "WARNING: first /simplereenroll answered $code: $(head -c 300 "$WORK/reenroll.p7")"
 
-EP=/.well-known/est/simpleenroll
-run_wrk "enroll P-256, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+run_wrk "$N_ROW" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 run_wrk "enroll P-256, new TLS connection per request, native" "HTTP Basic, Connection: close" $EP \
   BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
 run_reenroll "reenroll P-256, TLS client cert, keep-alive, native" "ReenrollLoad (Java)"
@@ -375,9 +512,10 @@ run_wrk "cacerts GET, keep-alive, native" "no auth" /.well-known/est/cacerts BEN
 run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
 run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" /.well-known/est/rsa3072/simpleenroll BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 stop_tomcat
+fi
 
 # ---------------------------------------------------------------- 2b. native TLS too: OpenSSL connector (JDK 25), ACCP
-if [[ -x "$JDK25/bin/java" ]]; then
+if want openssl && [[ -x "$JDK25/bin/java" ]]; then
   start_tomcat openssl
   run_wrk "enroll P-256, keep-alive, native + OpenSSL connector (JDK 25)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
   run_wrk "enroll P-256, new TLS connection per request, native + OpenSSL connector (JDK 25)" "HTTP Basic, Connection: close" $EP \
@@ -387,19 +525,93 @@ if [[ -x "$JDK25/bin/java" ]]; then
 fi
 
 # ---------------------------------------------------------------- 3. pure Java
-start_tomcat java
-run_wrk "enroll P-256, keep-alive, pure Java (BouncyCastle)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
-stop_tomcat
+if want java; then
+  start_tomcat java
+  run_wrk "enroll P-256, keep-alive, pure Java (BouncyCastle)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  stop_tomcat
+fi
 
 # ---------------------------------------------------------------- 4. prior issuances
 PRIOR_NOTE=""
-if [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
+RUN_PRIOR=0
+if want prior && [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
+  RUN_PRIOR=1
   log "loading $PRIOR prior issuances into CA default"
   "$JAVA" -Xmx2g -cp "$BENCH_CP" org.est4j.bench.PriorIssuances "$EST_HOME_DIR" default "$PRIOR" 2>&1 | tee "$WORK/prior.log" >&2
   PRIOR_NOTE=$(grep -a 'prior issuances done' "$WORK/prior.log" || true)
   start_tomcat native
-  run_wrk "enroll P-256, keep-alive, native, after $PRIOR prior issuances" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  run_wrk "$P_ROW" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
   stop_tomcat
+fi
+
+# ---------------------------------------------------------------- 5. PostgreSQL store
+PG_NOTES=()
+if [[ "$RUN_PG" == 1 ]]; then
+  start_pg
+  PG_PASSWORD=$(openssl rand -hex 24)
+  # through stdin, not the command line (ps shows arguments to everyone)
+  pg_sql -d postgres <<EOF
+CREATE ROLE est4j LOGIN PASSWORD '$PG_PASSWORD';
+CREATE DATABASE est4j OWNER est4j;
+EOF
+  ( umask 077; printf '%s\n' "$PG_PASSWORD" > "$EST_HOME_DIR/store-password" )
+  # Tomcat's own DBCP2 pool (the documented deployment); the driver beside it in lib/
+  cp "$TARGET"/lib/postgresql-*.jar "$CATALINA/lib/"
+  cp "$CATALINA/conf/context.xml" "$WORK/context.xml.orig"
+  ( umask 077; cat > "$WORK/pg-resource.xml" <<EOF
+    <Resource name="jdbc/est4j" auth="Container" type="javax.sql.DataSource" driverClassName="org.postgresql.Driver"
+              url="jdbc:postgresql://127.0.0.1:$PG_PORT/est4j" username="est4j" password="$PG_PASSWORD"
+              maxTotal="$PG_POOL" maxIdle="$PG_POOL" maxWaitMillis="10000" ${BENCH_PG_POOL_ATTRS:-}/>
+EOF
+  )
+  awk -v f="$WORK/pg-resource.xml" '/<\/Context>/ { while ((getline l < f) > 0) print l } { print }' "$WORK/context.xml.orig" \
+    > "$CATALINA/conf/context.xml"
+  chmod 600 "$CATALINA/conf/context.xml"
+  grep -q 'name="jdbc/est4j"' "$CATALINA/conf/context.xml" || die "could not add the DataSource to $CATALINA/conf/context.xml"
+  # store.jdbc-*: for code outside Tomcat (Admin, EstHomeInit); the WAR uses the container's DataSource
+  cp "$EST_HOME_DIR/est4j.properties" "$WORK/est4j.properties.file-store"
+  cat >> "$EST_HOME_DIR/est4j.properties" <<EOF
+
+# --- bench/run.sh: PostgreSQL store (scenario 5)
+store = jdbc
+store.jdbc-url = jdbc:postgresql://127.0.0.1:$PG_PORT/est4j
+store.jdbc-user = est4j
+store.jdbc-password-file = store-password
+EOF
+  pg_count() { pg_sql -d est4j -c "SELECT count(*) FROM issued_certificate WHERE ca_name = 'default'"; }
+  start_tomcat native
+  # the start-up warm-up enrolled through the DataSource: rows in the table prove the JDBC store is in use
+  [[ "$(pg_count)" -gt 0 ]] || die "PostgreSQL holds no issued certificate after the warm-up: est4j did not use the JDBC store"
+  # one enrollment by curl: its certificate is the model for the prior issuances' der column
+  code=$(curl -sk -o "$WORK/pg-enroll.p7" -w '%{http_code}' -H "Authorization: $AUTH" -H 'Content-Type: application/pkcs10' \
+    --data-binary @"$WORK/p256.b64" "$URL/simpleenroll")
+  [[ "$code" == 200 ]] || die "/simpleenroll on the PostgreSQL store answered $code: $(head -c 300 "$WORK/pg-enroll.p7")"
+  base64 -d < "$WORK/pg-enroll.p7" | openssl pkcs7 -inform DER -print_certs | openssl x509 -outform DER -out "$WORK/pg-model.der"
+  n_before=$(pg_count)
+  MEASURE_PG=1
+  run_wrk "$PG_ROW" "HTTP Basic; $n_before certificates of CA default in the table before" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  MEASURE_PG=0
+  log "loading $PRIOR prior issuances into issued_certificate (CA default; Tomcat running, idle)"
+  pg_t0=$(now)
+  pg_sql -d est4j -v count="$PRIOR" -v ca=default -v der="$(od -An -v -tx1 "$WORK/pg-model.der" | tr -d ' \n')" \
+    -f "$BENCH/pg-prior.sql" > "$WORK/pg-prior.log" 2>&1 || die "loading prior issuances failed: $(tail -5 "$WORK/pg-prior.log")"
+  pg_t1=$(now)
+  PG_LOAD_NOTE=$(awk -v s="$pg_t0" -v e="$pg_t1" -v n="$PRIOR" 'BEGIN { printf "%d rows inserted, vacuumed, analysed and checkpointed in %.1f s", n, e - s }')
+  PG_LOAD_NOTE="$PG_LOAD_NOTE; $(grep -a '^size ' "$WORK/pg-prior.log" || true)"
+  log "$PG_LOAD_NOTE"
+  n_before=$(pg_count)
+  MEASURE_PG=1
+  run_wrk "$PGP_ROW" "HTTP Basic; same JVM; $n_before certificates of CA default in the table before" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  MEASURE_PG=0
+  stop_tomcat
+  PG_NOTES+=("PostgreSQL $("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) //'): $(pg_sql -d est4j -c "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'max_wal_size')")")
+  PG_NOTES+=("DataSource: Tomcat DBCP2, maxTotal=maxIdle=$PG_POOL ${BENCH_PG_POOL_ATTRS:-}; data directory on $(df -T "$PG_DIR" | awk 'NR == 2 { print $2 " (" $1 ")" }')")
+  PG_NOTES+=("prior issuances: $PG_LOAD_NOTE")
+  # back to the file store for anything that runs later
+  cp "$WORK/est4j.properties.file-store" "$EST_HOME_DIR/est4j.properties"
+  cp "$WORK/context.xml.orig" "$CATALINA/conf/context.xml"
+  stop_pg
 fi
 
 # ---------------------------------------------------------------- report
@@ -412,8 +624,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
   echo
   echo "Idle check before the run: $IDLE_BUSY cores busy without our load."
   echo
-  echo "| scenario | req/s (2xx) | p50 ms | p99 ms | errors | server CPU ms/req | Tomcat cores | load gen cores | other cores | notes |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  echo "| scenario | req/s (2xx) | p50 ms | p99 ms | errors | server CPU ms/req | Tomcat ms/req | PostgreSQL ms/req | Tomcat cores | PostgreSQL cores | load gen cores | other cores | notes |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
   if [[ -n "$JMH_LINES" ]]; then
@@ -425,13 +637,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
     echo
     echo "Other processes during JMH: ${JMH_OTHER:-?} cores (JMH itself uses both cores)."
     echo
-    n="enroll P-256, keep-alive, native"; j="enroll P-256, keep-alive, pure Java (BouncyCastle)"
+    n=$N_ROW; j="enroll P-256, keep-alive, pure Java (BouncyCastle)"
     echo "- enrollment / raw, native (ACCP): ${RATE[$n]:-} / $(jmh_rate raw accp) = $(ratio "${RATE[$n]:-}" "$(jmh_rate raw accp)")"
     echo "- enrollment / raw, pure Java (BouncyCastle): ${RATE[$j]:-} / $(jmh_rate raw bouncycastle) = $(ratio "${RATE[$j]:-}" "$(jmh_rate raw bouncycastle)")"
   fi
-  if [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
-    p="enroll P-256, keep-alive, native, after $PRIOR prior issuances"; n="enroll P-256, keep-alive, native"
-    echo "- after $PRIOR prior issuances / empty store: ${RATE[$p]:-} / ${RATE[$n]:-} = $(ratio "${RATE[$p]:-}" "${RATE[$n]:-}") ($PRIOR_NOTE)"
+  if [[ "$RUN_PRIOR" == 1 ]]; then
+    echo "- after $PRIOR prior issuances / empty store: ${RATE[$P_ROW]:-} / ${RATE[$N_ROW]:-} = $(ratio "${RATE[$P_ROW]:-}" "${RATE[$N_ROW]:-}") ($PRIOR_NOTE)"
+  fi
+  if [[ "$RUN_PG" == 1 ]]; then
+    echo "- PostgreSQL store / file store, empty: ${RATE[$PG_ROW]:-} / ${RATE[$N_ROW]:-} = $(ratio "${RATE[$PG_ROW]:-}" "${RATE[$N_ROW]:-}") (target: at least 0.8)"
+    if [[ "$RUN_PRIOR" == 1 ]]; then
+      echo "- PostgreSQL store / file store, after $PRIOR prior issuances: ${RATE[$PGP_ROW]:-} / ${RATE[$P_ROW]:-} = $(ratio "${RATE[$PGP_ROW]:-}" "${RATE[$P_ROW]:-}")"
+    fi
+    echo "- PostgreSQL store, after $PRIOR prior issuances / empty: ${RATE[$PGP_ROW]:-} / ${RATE[$PG_ROW]:-} = $(ratio "${RATE[$PGP_ROW]:-}" "${RATE[$PG_ROW]:-}") (target: flat, about 1)"
+    # on these 2 cores PostgreSQL, Tomcat and wrk share the CPU, so the rate ratio is about the inverse CPU ratio
+    echo "- server CPU ms per enrollment, empty store: file ${CPU_MS[$N_ROW]:-} (Tomcat) vs PostgreSQL store ${CPU_MS[$PG_ROW]:-} (Tomcat ${TOMCAT_MS[$PG_ROW]:-} + PostgreSQL ${PG_MS[$PG_ROW]:-}); Tomcat alone, PostgreSQL store / file store = $(ratio "${TOMCAT_MS[$PG_ROW]:-}" "${TOMCAT_MS[$N_ROW]:-}")"
+    for l in "${PG_NOTES[@]}"; do echo "- $l"; done
   fi
   echo
   if (( ${#WARNINGS[@]} > 0 )); then
