@@ -13,8 +13,10 @@ import org.est4j.war.store.StateStore;
 import org.est4j.war.store.StoreMigration;
 
 /**
- * The administrator's command for requests waiting for manual approval (RFC 7030 section 3.7 and
- * {@code ca.<name>.approval = manual}):
+ * The administrator's commands on a data directory's store, behind {@code java -jar est4j-admin.jar} (est-admin, which
+ * adds {@code --help} and {@code init}) and callable in-process through {@link #run}. For requests waiting for manual
+ * approval (RFC 7030 section 3.7 and {@code ca.<name>.approval = manual}), one-time passwords, revocations and the
+ * move to a database:
  * <pre>
  *   list                     every waiting or rejected request, with the client and what it asks for
  *   approve &lt;id&gt; [note]      the client's next repetition of the request is issued
@@ -43,7 +45,7 @@ public final class Admin {
     /** Runs one command; returns the exit status (0 done, 1 refused, 2 usage). */
     public static int run(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0) {
-            err.println("usage: Admin list | approve <id> [note] | reject <id> [note] | add-otp [count] | revoke <serial hex> [reason] [--ca name]"
+            err.println("usage: est4j-admin list | approve <id> [note] | reject <id> [note] | add-otp [count] | revoke <serial hex> [reason] [--ca name]"
                     + " | migrate-store   (data directory " + home + ")");
             return 2;
         }
@@ -81,7 +83,7 @@ public final class Admin {
             }
             case "approve", "reject" -> {
                 if (args.length < 2) {
-                    err.println("usage: Admin " + args[0] + " <id> [note]");
+                    err.println("usage: est4j-admin " + args[0] + " <id> [note]");
                     return 2;
                 }
                 String note = args.length > 2 ? String.join(" ", List.of(args).subList(2, args.length)) : "";
@@ -115,7 +117,7 @@ public final class Admin {
                     count = -1;
                 }
                 if (count < 1 || count > 10_000) {
-                    err.println("usage: Admin add-otp [count 1-10000]");
+                    err.println("usage: est4j-admin add-otp [count 1-10000]");
                     return 2;
                 }
                 List<char[]> passwords = new ArrayList<>();
@@ -148,14 +150,14 @@ public final class Admin {
         int flag = rest.indexOf("--ca");
         if (flag >= 0) {
             if (flag + 1 >= rest.size()) {
-                err.println("usage: Admin revoke <serial hex> [reason] [--ca name]");
+                err.println("usage: est4j-admin revoke <serial hex> [reason] [--ca name]");
                 return 2;
             }
             caName = rest.get(flag + 1);
             rest.subList(flag, flag + 2).clear();
         }
         if (rest.isEmpty() || rest.size() > 2) {
-            err.println("usage: Admin revoke <serial hex> [reason] [--ca name]   reasons: "
+            err.println("usage: est4j-admin revoke <serial hex> [reason] [--ca name]   reasons: "
                     + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
             return 2;
         }

@@ -104,14 +104,16 @@ class CrashDurabilityTest {
 
     private void start() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        tomcat = new ProcessBuilder(java.toString(), "-Xmx384m", "-Dcatalina.home=" + tomcatHome, "-Dcatalina.base=" + base,
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-Xmx384m", "-Dcatalina.home=" + tomcatHome, "-Dcatalina.base=" + base,
                 "-Djava.util.logging.manager=org.apache.juli.ClassLoaderLogManager",
                 "-Djava.util.logging.config.file=" + base.resolve("conf/logging.properties"),
                 "-Dest.home=" + home, "-Dest.http.port=18880", "-Dest.https.port=" + HTTPS, "-Dest.shutdown.port=18805",
                 "-Dest.proxy.port=18881", "-cp", tomcatHome.resolve("bin/bootstrap.jar") + ":" + tomcatHome.resolve("bin/tomcat-juli.jar"),
                 "org.apache.catalina.startup.Bootstrap", "start")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("logs/console.log").toFile()))
-                .start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("logs/console.log").toFile()));
+        // catalina.home/base and est.home above: nothing of the caller's Tomcat, WildFly or data directory
+        pb.environment().keySet().removeAll(List.of("CATALINA_HOME", "CATALINA_BASE", "JBOSS_HOME", "EST_HOME"));
+        tomcat = pb.start();
         HttpClient client = client();
         for (int i = 0; i < 180; i++) {
             try {

@@ -135,6 +135,8 @@ final class TomcatNode implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(base.resolve("logs/console.log").toFile()));
         pb.environment().remove("EST_HOME"); // est.home above, never the caller's data directory
+        // catalina.home/base above: nothing of the caller's Tomcat (or WildFly) reaches this one
+        pb.environment().keySet().removeAll(List.of("CATALINA_HOME", "CATALINA_BASE", "JBOSS_HOME"));
         pb.environment().putAll(environment);
         process = pb.start();
     }

@@ -72,7 +72,8 @@ class WildflyJdbcStoreTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(TARGET.resolve("wildfly-jdbc-console.log").toFile()));
         pb.environment().remove("EST_HOME");
-        pb.environment().remove("JBOSS_HOME");
+        // standalone.sh takes JBOSS_HOME, JBOSS_BASE_DIR, JBOSS_CONFIG_DIR, JBOSS_LOG_DIR... from the environment: none of the caller's
+        pb.environment().keySet().removeIf(k -> k.startsWith("JBOSS_"));
         pb.environment().put("JAVA_OPTS", "-Xmx512m");
         wildfly = pb.start();
         waitForManagement();
@@ -195,7 +196,7 @@ class WildflyJdbcStoreTest {
                 "--controller=127.0.0.1:" + MANAGEMENT, "--timeout=60000"));
         command.add("--commands=" + String.join(",", commands));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().remove("JBOSS_HOME");
+        pb.environment().keySet().removeIf(k -> k.startsWith("JBOSS_")); // jboss-cli.sh: JBOSS_HOME, JBOSS_MODULEPATH
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(180, TimeUnit.SECONDS), "jboss-cli did not finish");
