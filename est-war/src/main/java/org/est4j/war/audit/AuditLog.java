@@ -54,7 +54,7 @@ public final class AuditLog {
      *
      * @param operation {@code revoke} (an administrator: {@code Admin}, the console) or {@code fullcmc} (a client's
      *                  CMC revokeRequest)
-     * @param by        who revoked it: the administrator, or the client's description
+     * @param by        the administrator who revoked it; null for a client's request (its client fields say who)
      * @param reason    the CRLReason's name (RFC 5280 section 5.3.1)
      * @param client    the client whose request it was, if it was one
      */
