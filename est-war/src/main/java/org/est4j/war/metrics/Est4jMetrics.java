@@ -44,13 +44,17 @@ public final class Est4jMetrics implements EstEvents {
      * @param unit the base unit ({@code seconds}), appended to the Prometheus name; null for none
      */
     public void caGauge(String name, String description, String unit, String ca, CachedReading reading) {
-        Gauge.builder(name, reading, CachedReading::value).description(description).baseUnit(unit).tag("ca", ca).register(registry);
+        // strongly referenced: nothing else holds the reading, and Micrometer's default weak reference lets it be
+        // collected, after which the gauge reads NaN
+        Gauge.builder(name, reading, CachedReading::value).strongReference(true).description(description).baseUnit(unit)
+                .tag("ca", ca).register(registry);
     }
 
     /** Per local CA: seconds since the thisUpdate that {@code thisUpdate} reads (epoch seconds, cached). */
     public void crlAgeGauge(String ca, CachedReading thisUpdate) {
         Gauge.builder("est4j.crl.age", thisUpdate, r -> System.currentTimeMillis() / 1000.0 - r.value())
-                .description("Seconds since the thisUpdate of the local CA's current CRL").baseUnit("seconds").tag("ca", ca)
+                .strongReference(true).description("Seconds since the thisUpdate of the local CA's current CRL").baseUnit("seconds")
+                .tag("ca", ca)
                 .register(registry);
     }
 

@@ -68,6 +68,7 @@ class Est4jMetricsTest {
                 }, 3600, () -> metrics.backendError(EstEvents.Backend.STORE, "metrics")));
         long thisUpdate = System.currentTimeMillis() / 1000 - 120;
         metrics.crlAgeGauge("default", new CachedReading(() -> thisUpdate, 3600, () -> { }));
+        System.gc(); // the registry must hold the readings itself (Micrometer's gauges hold weak references by default)
         Map<String, Double> first = PrometheusText.samples(metrics.scrape());
         Map<String, Double> second = PrometheusText.samples(metrics.scrape());
         assertEquals(10.0, first.get("est4j_pending_requests{ca=\"default\"}"), first.toString());
