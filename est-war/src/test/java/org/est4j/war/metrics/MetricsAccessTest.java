@@ -14,6 +14,7 @@ import javax.security.auth.x500.X500Principal;
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.war.config.ConfigException;
 import org.est4j.war.config.MetricsSettings;
+import org.est4j.war.packages.PackageFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -59,5 +60,21 @@ class MetricsAccessTest {
         MetricsAccess access = new MetricsAccess(Optional.empty(), Optional.of(new X500Principal("CN=prometheus")),
                 new ClientCertificateValidator(List.of()));
         assertEquals(MetricsAccess.Verdict.UNAUTHENTICATED, access.check("Bearer " + TOKEN, List.of()));
+    }
+
+    @Test
+    void theConfiguredSubjectWithAValidCertificateIsLetIn() throws Exception {
+        PackageFixtures.Signer ca = PackageFixtures.signer("CN=Metrics Test CA");
+        PackageFixtures.Signer otherCa = PackageFixtures.signer("CN=Someone Else's CA");
+        // one RDN: BouncyCastle's X500Name and X500Principal read a multi-RDN string in opposite orders
+        MetricsAccess access = new MetricsAccess(Optional.empty(), Optional.of(new X500Principal("CN=prometheus")),
+                new ClientCertificateValidator(List.of(ca.certificate())));
+        assertEquals(MetricsAccess.Verdict.ALLOWED,
+                access.check(null, List.of(PackageFixtures.clientCertificate("CN=prometheus", ca, null, null))));
+        assertEquals(MetricsAccess.Verdict.FORBIDDEN,
+                access.check(null, List.of(PackageFixtures.clientCertificate("CN=device-1,O=Example", ca, null, null))));
+        assertEquals(MetricsAccess.Verdict.FORBIDDEN, access.check(null,
+                List.of(PackageFixtures.clientCertificate("CN=prometheus", otherCa, null, null))),
+                "the subject alone is not enough: the certificate must validate");
     }
 }
