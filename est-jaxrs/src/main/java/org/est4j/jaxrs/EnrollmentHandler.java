@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.est4j.jaxrs.auth.BasicCredentials;
 import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.cmc.FullCmcProcessor;
 import org.est4j.jaxrs.codec.Base64Transfer;
@@ -49,6 +50,7 @@ import org.est4j.spi.ReenrollmentRequest;
 import org.est4j.spi.RenewalKind;
 import org.est4j.spi.ServerKeyGenRequest;
 import org.est4j.spi.ServerKeyGenResult;
+import org.est4j.spi.UnverifiedIdentity;
 
 /**
  * The EST operations of RFC 7030 section 4, independent of JAX-RS. Each request flows one
@@ -130,7 +132,7 @@ public final class EnrollmentHandler {
 
     /** {@code POST /simpleenroll}. */
     public EstReply enroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("enroll", label);
+        Attempt attempt = new Attempt("enroll", label, http);
         try {
             return enroll(attempt, label, http, body);
         } catch (RuntimeException | CaException e) {
@@ -155,7 +157,7 @@ public final class EnrollmentHandler {
 
     /** {@code POST /simplereenroll}: the certificate being renewed is the client's TLS certificate. */
     public EstReply reenroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("reenroll", label);
+        Attempt attempt = new Attempt("reenroll", label, http);
         try {
             return reenroll(attempt, label, http, body);
         } catch (RuntimeException | CaException e) {
@@ -198,7 +200,7 @@ public final class EnrollmentHandler {
      * encrypted key package. Whatever the format needs from the request is checked before a key is generated.
      */
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, String accept, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("serverkeygen", label);
+        Attempt attempt = new Attempt("serverkeygen", label, http);
         try {
             return serverKeyGen(attempt, label, http, accept, body);
         } catch (RuntimeException | CaException e) {
@@ -276,7 +278,7 @@ public final class EnrollmentHandler {
         try {
             client = authenticator.authenticate(label, http, policies.of(label), false);
         } catch (RuntimeException | CaException e) {
-            refused(new Attempt("fullcmc", label), e);
+            refused(new Attempt("fullcmc", label, http), e);
             throw e;
         }
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
@@ -364,8 +366,34 @@ public final class EnrollmentHandler {
             status = 500;
             reason = "internal error";
         }
-        events.decided(Decision.onRequest(Decision.Outcome.REFUSED, attempt.operation, attempt.label, attempt.client, attempt.csr,
-                null, status, reason == null ? "refused" : reason));
+        String why = reason == null ? "refused" : reason;
+        AuthenticatedClient who = attempt.client != null ? attempt.client : presented(attempt.http, why);
+        events.decided(Decision.onRequest(Decision.Outcome.REFUSED, attempt.operation, attempt.label, who, attempt.csr, null, status,
+                why));
+    }
+
+    /**
+     * For a request refused before authentication succeeded: what the client presented (its TLS certificate, its HTTP
+     * Basic user name), as an unverified identity, so that the record says who tried; null when it presented neither.
+     * The password is decoded with the name and wiped at once.
+     */
+    private static AuthenticatedClient presented(HttpRequestInfo http, String reason) {
+        Optional<String> user = Optional.empty();
+        if (BasicCredentials.scheme(http.authorization()).equals("basic")) {
+            try {
+                Optional<BasicCredentials> credentials = BasicCredentials.parse(http.authorization());
+                if (credentials.isPresent()) {
+                    credentials.get().wipe();
+                    user = Optional.of(credentials.get().username()).filter(u -> !u.isEmpty()); // empty: a one-time password
+                }
+            } catch (BasicCredentials.MalformedException e) {
+                // nothing readable was presented as a name
+            }
+        }
+        if (http.tlsChain().isEmpty() && user.isEmpty()) {
+            return null;
+        }
+        return AuthenticatedClient.unverified(new UnverifiedIdentity(http.tlsChain(), user, reason), http.remoteAddress());
     }
 
     private void backendError(String operation, CaException e) {
@@ -381,10 +409,12 @@ public final class EnrollmentHandler {
         AuthenticatedClient client;
         CertificationRequest csr;
         boolean renewal;
+        final HttpRequestInfo http;
 
-        Attempt(String operation, Optional<String> label) {
+        Attempt(String operation, Optional<String> label, HttpRequestInfo http) {
             this.operation = operation;
             this.label = label;
+            this.http = http;
         }
     }
 }

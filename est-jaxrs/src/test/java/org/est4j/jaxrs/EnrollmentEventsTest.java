@@ -79,7 +79,11 @@ class EnrollmentEventsTest {
     void aWrongPasswordIsAFailedCredentialAndARefusal() {
         assertThrows(EstProtocolException.class, () -> enroll("CN=device-9", "wrong"));
         assertEquals(List.of("auth-failed basic 192.0.2.9", "decided refused 401"), recorder.events);
-        assertEquals(Optional.of("wrong user name or password"), recorder.decisions.get(0).reason());
+        Decision refused = recorder.decisions.get(0);
+        assertEquals(Optional.of("wrong user name or password"), refused.reason());
+        assertEquals(Optional.of("est"), refused.client().orElseThrow().unverified().orElseThrow().claimedUsername(),
+                "who tried, as presented");
+        assertTrue(refused.client().orElseThrow().methods().isEmpty(), "and nothing proven");
     }
 
     @Test

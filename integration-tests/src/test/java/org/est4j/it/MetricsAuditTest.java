@@ -102,6 +102,8 @@ class MetricsAuditTest extends OwnConfigurationScenarios {
                 .orElseThrow(() -> new AssertionError(content));
         assertEquals(401, refusedRecord.get("status").asInt());
         assertEquals("wrong user name or password", refusedRecord.get("reason").asText());
+        assertEquals(target.user(), refusedRecord.get("unverified_user").asText(), "who tried, marked unverified");
+        assertFalse(refusedRecord.has("client_user") || refusedRecord.has("authenticated_by"), refusedRecord::toString);
     }
 
     /** GET /metrics over HTTPS with this Authorization header (or none). */
