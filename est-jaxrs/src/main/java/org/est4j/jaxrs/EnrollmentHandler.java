@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.est4j.jaxrs.auth.BasicCredentials;
 import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.cmc.FullCmcProcessor;
 import org.est4j.jaxrs.codec.Base64Transfer;
@@ -18,6 +19,8 @@ import org.est4j.jaxrs.codec.CsrDecoder;
 import org.est4j.jaxrs.codec.DecodedCsr;
 import org.est4j.jaxrs.codec.MultipartMixed;
 import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.events.Decision;
+import org.est4j.jaxrs.events.EstEvents;
 import org.est4j.jaxrs.keygen.EncryptedKeyPackage;
 import org.est4j.jaxrs.keygen.KeyDelivery;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
@@ -47,6 +50,7 @@ import org.est4j.spi.ReenrollmentRequest;
 import org.est4j.spi.RenewalKind;
 import org.est4j.spi.ServerKeyGenRequest;
 import org.est4j.spi.ServerKeyGenResult;
+import org.est4j.spi.UnverifiedIdentity;
 
 /**
  * The EST operations of RFC 7030 section 4, independent of JAX-RS. Each request flows one
@@ -63,9 +67,11 @@ public final class EnrollmentHandler {
     private final KeyEncryptionKeys keyEncryptionKeys;
     private final Optional<ResponseSigner> signer;
     private final FullCmcProcessor fullCmc;
+    private final EstEvents events;
 
     public EnrollmentHandler(CaService ca, EstEndpointConfig config) {
         this.ca = ca;
+        this.events = config.events();
         this.authenticator = config.authenticator(ca::certificateStatus);
         this.maxRequestBytes = config.maxRequestBytes();
         this.policies = config.policies();
@@ -76,8 +82,13 @@ public final class EnrollmentHandler {
 
     /** {@code GET /cacerts}: no authentication (RFC 7030 section 4.1.1). */
     public EstReply caCertificates(Optional<String> label, String remoteAddress) throws CaException {
-        CaCertificates certificates = ca.caCertificates(
-                new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
+        CaCertificates certificates;
+        try {
+            certificates = ca.caCertificates(new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
+        } catch (CaException e) {
+            backendError("cacerts", e);
+            throw e;
+        }
         LabelPolicy.ResponseDialect dialect = policies.of(label).responses();
         // The CA certificates rarely change, and /cacerts is what every client polls: the encoded reply is
         // kept per label for as long as the CA returns the same certificates.
@@ -105,7 +116,13 @@ public final class EnrollmentHandler {
      * certificate is passed on so the CA may answer per client. Nothing to ask for is 204.
      */
     public EstReply csrAttributes(Optional<String> label, HttpRequestInfo http) throws CaException {
-        Optional<CsrAttributes> attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(label, http)));
+        Optional<CsrAttributes> attributes;
+        try {
+            attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(label, http)));
+        } catch (CaException e) {
+            backendError("csrattrs", e);
+            throw e;
+        }
         if (attributes.isEmpty() || attributes.get().items().isEmpty()) {
             return EstReply.empty(204, Map.of());
         }
@@ -115,30 +132,55 @@ public final class EnrollmentHandler {
 
     /** {@code POST /simpleenroll}. */
     public EstReply enroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
+        Attempt attempt = new Attempt("enroll", label, http);
+        try {
+            return enroll(attempt, label, http, body);
+        } catch (RuntimeException | CaException e) {
+            refused(attempt, e);
+            throw e;
+        }
+    }
+
+    private EstReply enroll(Attempt attempt, Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
         AuthenticatedClient client = admit(label, http, policy);
+        attempt.client = client;
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        attempt.csr = csr.request();
         policy.authorization().check(client, csr.request().subject());
         if (!(policy.raAttestsPossession() && client.methods().contains(AuthenticationMethod.REGISTRATION_AUTHORITY))) {
             ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         }
         enforceCsrAttributes(label, policy, client, csr);
-        return answer(policy, ca.enroll(new EnrollmentRequest(label, csr.request(), client)), "enroll", client);
+        return answer(policy, ca.enroll(new EnrollmentRequest(label, csr.request(), client)), attempt);
     }
 
     /** {@code POST /simplereenroll}: the certificate being renewed is the client's TLS certificate. */
     public EstReply reenroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
+        Attempt attempt = new Attempt("reenroll", label, http);
+        try {
+            return reenroll(attempt, label, http, body);
+        } catch (RuntimeException | CaException e) {
+            refused(attempt, e);
+            throw e;
+        }
+    }
+
+    private EstReply reenroll(Attempt attempt, Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
         LabelPolicy policy = policies.of(label);
         AuthenticatedClient client = admit(label, http, LabelPolicy.DEFAULTS); // renewal needs a valid certificate: never queued
+        attempt.client = client;
         X509Certificate current = client.certificate().orElseThrow(() -> EstProtocolException.forbidden(
                 "re-enrollment requires TLS client authentication with the certificate being renewed"));
         DecodedCsr csr = CsrDecoder.decode(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
+        attempt.csr = csr.request();
         RenewalKind kind = ReenrollPolicy.check(csr, current);
+        attempt.operation = kind == RenewalKind.RENEW ? "renew" : "rekey";
+        attempt.renewal = true;
         policy.authorization().check(client, csr.request().subject());
         ChannelBindingCheck.check(policy.channelBinding(), csr.request().challengePassword(), http.channelBinding());
         enforceCsrAttributes(label, policy, client, csr);
-        return answer(policy, ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)),
-                kind == RenewalKind.RENEW ? "renew" : "rekey", client);
+        return answer(policy, ca.reenroll(new ReenrollmentRequest(label, csr.request(), client, current, kind)), attempt);
     }
 
     /**
@@ -158,12 +200,24 @@ public final class EnrollmentHandler {
      * encrypted key package. Whatever the format needs from the request is checked before a key is generated.
      */
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, String accept, InputStream body) throws CaException {
+        Attempt attempt = new Attempt("serverkeygen", label, http);
+        try {
+            return serverKeyGen(attempt, label, http, accept, body);
+        } catch (RuntimeException | CaException e) {
+            refused(attempt, e);
+            throw e;
+        }
+    }
+
+    private EstReply serverKeyGen(Attempt attempt, Optional<String> label, HttpRequestInfo http, String accept, InputStream body)
+            throws CaException {
         LabelPolicy policy = policies.of(label);
         if (!policy.serverKeyGen()) {
             throw new EstProtocolException(501, "server-side key generation is not enabled for this "
                     + (label.isPresent() ? "label" : "path") + " (RFC 7030 section 4.4; it is off unless configured)", Map.of());
         }
         AuthenticatedClient client = admit(label, http, policy);
+        attempt.client = client;
         DecodedCsr csr = CsrDecoder.decodeTemplate(Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)));
         policy.authorization().check(client, csr.request().subject());
         KeyFormat format = KeyFormat.fromAccept(accept);
@@ -174,13 +228,14 @@ public final class EnrollmentHandler {
                 ? EncryptedKeyPackage.forRequest(csr.asn1(), client.certificateChain(), keyEncryptionKeys, signer) : null;
         // the PKCS#12 password is the client's secret, not a request attribute for the CA to see or record
         CertificationRequest template = format == KeyFormat.PKCS12 ? Pkcs12Package.withoutPassword(csr.request()) : csr.request();
+        attempt.csr = template; // never the one with the PKCS#12 password: that is the client's secret
         ServerKeyGenResult result = ca.serverKeyGen(new ServerKeyGenRequest(label, template, client, policy.serverKeySpec()));
         if (result instanceof Pending pending) {
-            return pending(pending, "serverkeygen", client);
+            return pending(pending, attempt);
         }
         GeneratedKey generated = (GeneratedKey) result;
         X509Certificate issued = generated.issued().certificate();
-        AuditTrail.issued("serverkeygen", issued, client);
+        issued(attempt, issued);
         if (format == KeyFormat.PKCS12) {
             byte[] pfx;
             try {
@@ -219,7 +274,13 @@ public final class EnrollmentHandler {
         if (!EstMediaTypes.isPkcs7(http.contentType())) {
             throw unsupportedMediaType("a CMC message", EstMediaTypes.CMC_REQUEST, http);
         }
-        AuthenticatedClient client = authenticator.authenticate(label, http, policies.of(label), false);
+        AuthenticatedClient client;
+        try {
+            client = authenticator.authenticate(label, http, policies.of(label), false);
+        } catch (RuntimeException | CaException e) {
+            refused(new Attempt("fullcmc", label, http), e);
+            throw e;
+        }
         byte[] response = fullCmc.process(label, Base64Transfer.decode(BoundedBody.read(body, maxRequestBytes)), client);
         return EstReply.encoded(policies.of(label).responses(), 200, EstMediaTypes.CMC_RESPONSE, "PKCS7", response);
     }
@@ -249,22 +310,111 @@ public final class EnrollmentHandler {
         }
     }
 
-    private static EstReply answer(LabelPolicy policy, EnrollmentResult result, String operation, AuthenticatedClient client) {
+    private EstReply answer(LabelPolicy policy, EnrollmentResult result, Attempt attempt) {
         if (result instanceof Issued issued) {
             X509Certificate cert = issued.certificate();
-            AuditTrail.issued(operation, cert, client);
+            issued(attempt, cert);
             // RFC 7030 section 4.2.3: "containing only the certificate that was issued".
             return EstReply.encoded(policy.responses(), 200, EstMediaTypes.PKCS7_CERTS_ONLY, "PKCS7",
                     CertsOnlyEncoder.encode(List.of(cert)));
         }
-        return pending((Pending) result, operation, client);
+        return pending((Pending) result, attempt);
     }
 
-    private static EstReply pending(Pending pending, String operation, AuthenticatedClient client) {
+    private EstReply pending(Pending pending, Attempt attempt) {
         long seconds = pending.retryAfterSeconds();
-        AuditTrail.pending(operation, client, seconds);
+        if (events != EstEvents.NONE) {
+            events.decided(Decision.onRequest(Decision.Outcome.QUEUED, attempt.operation, attempt.label, attempt.client, attempt.csr,
+                    null, 202, "waits for an administrator; retry after " + seconds + " s"));
+        }
         // RFC 7030 section 4.2.3: 202 + Retry-After, and no body: BouncyCastle's client (1.87) closes a 202
         // unread and fails on any body it did not consume.
         return EstReply.empty(202, Map.of("Retry-After", Long.toString(seconds)));
+    }
+
+    private void issued(Attempt attempt, X509Certificate certificate) {
+        if (events != EstEvents.NONE) {
+            events.decided(Decision.onRequest(attempt.renewal ? Decision.Outcome.RENEWED : Decision.Outcome.ISSUED, attempt.operation,
+                    attempt.label, attempt.client, attempt.csr, certificate, 200, null));
+        }
+    }
+
+    /**
+     * A request that ends in an error reply: a refusal in the audit trail, and a back-end error when the CA failed.
+     * The first leg of HTTP authentication (a challenge to a client that presented nothing, a stale Digest nonce) is
+     * the protocol, not a decision, and is not recorded.
+     */
+    private void refused(Attempt attempt, Exception failure) {
+        if (events == EstEvents.NONE) {
+            return;
+        }
+        int status;
+        String reason;
+        if (failure instanceof EstProtocolException e) {
+            if (e.emptyBody()) {
+                return;
+            }
+            status = e.status();
+            reason = e.getMessage();
+        } else if (failure instanceof CaException e) {
+            status = ErrorReplies.status(e);
+            reason = status == 500 ? "the CA failed" : e.getMessage();
+            if (status >= 500) {
+                events.backendError(EstEvents.Backend.CA, attempt.operation);
+            }
+        } else {
+            status = 500;
+            reason = "internal error";
+        }
+        String why = reason == null ? "refused" : reason;
+        AuthenticatedClient who = attempt.client != null ? attempt.client : presented(attempt.http, why);
+        events.decided(Decision.onRequest(Decision.Outcome.REFUSED, attempt.operation, attempt.label, who, attempt.csr, null, status,
+                why));
+    }
+
+    /**
+     * For a request refused before authentication succeeded: what the client presented (its TLS certificate, its HTTP
+     * Basic user name), as an unverified identity, so that the record says who tried; null when it presented neither.
+     * The password is decoded with the name and wiped at once.
+     */
+    private static AuthenticatedClient presented(HttpRequestInfo http, String reason) {
+        Optional<String> user = Optional.empty();
+        if (BasicCredentials.scheme(http.authorization()).equals("basic")) {
+            try {
+                Optional<BasicCredentials> credentials = BasicCredentials.parse(http.authorization());
+                if (credentials.isPresent()) {
+                    credentials.get().wipe();
+                    user = Optional.of(credentials.get().username()).filter(u -> !u.isEmpty()); // empty: a one-time password
+                }
+            } catch (BasicCredentials.MalformedException e) {
+                // nothing readable was presented as a name
+            }
+        }
+        if (http.tlsChain().isEmpty() && user.isEmpty()) {
+            return null;
+        }
+        return AuthenticatedClient.unverified(new UnverifiedIdentity(http.tlsChain(), user, reason), http.remoteAddress());
+    }
+
+    private void backendError(String operation, CaException e) {
+        if (ErrorReplies.status(e) >= 500) {
+            events.backendError(EstEvents.Backend.CA, operation);
+        }
+    }
+
+    /** What is known of an enrollment request so far, for its decision's record: filled in as the request is checked. */
+    private static final class Attempt {
+        String operation;
+        final Optional<String> label;
+        AuthenticatedClient client;
+        CertificationRequest csr;
+        boolean renewal;
+        final HttpRequestInfo http;
+
+        Attempt(String operation, Optional<String> label, HttpRequestInfo http) {
+            this.operation = operation;
+            this.label = label;
+            this.http = http;
+        }
     }
 }

@@ -42,20 +42,11 @@ public final class ErrorReplies {
     }
 
     private static EstReply fromCa(CaException e) {
-        int status;
+        int status = status(e);
         Map<String, String> headers = new LinkedHashMap<>();
-        if (e instanceof CsrRejectedException) {
-            status = 400;
-        } else if (e instanceof EnrollmentForbiddenException) {
-            status = 403;
-        } else if (e instanceof UnknownLabelException) {
-            status = 404;
-        } else if (e instanceof CaOperationNotSupportedException) {
-            status = 501;
-        } else if (e instanceof CaUnavailableException u) {
-            status = 503;
+        if (e instanceof CaUnavailableException u) {
             u.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));
-        } else {
+        } else if (status == 500) {
             String id = requestId();
             LOG.log(Level.ERROR, "request " + id + ": the CA failed", e);
             return EstReply.text(500, "the CA could not process the request (request id " + id + ")", Map.of());
@@ -64,6 +55,26 @@ public final class ErrorReplies {
             LOG.log(Level.INFO, "CA refused the request with " + status + ": " + ClientText.quote(e.getMessage()), e.getCause());
         }
         return EstReply.text(status, e.getMessage() == null ? "refused by the CA" : e.getMessage(), headers);
+    }
+
+    /**
+     * The status a CA's failure is answered with: its refusals are the client's (400, 403, 404), what it does not
+     * offer is 501, its unavailability 503; anything else is the CA's own failure (500). Also what the metrics and
+     * the audit trail record.
+     */
+    public static int status(CaException e) {
+        if (e instanceof CsrRejectedException) {
+            return 400;
+        } else if (e instanceof EnrollmentForbiddenException) {
+            return 403;
+        } else if (e instanceof UnknownLabelException) {
+            return 404;
+        } else if (e instanceof CaOperationNotSupportedException) {
+            return 501;
+        } else if (e instanceof CaUnavailableException) {
+            return 503;
+        }
+        return 500;
     }
 
     /** Errors the JAX-RS runtime raises itself while matching the request (404, 405, 406, 415...). */

@@ -8,6 +8,7 @@ import org.est4j.jaxrs.auth.CredentialStore;
 import org.est4j.jaxrs.auth.EstAuthenticator;
 import org.est4j.jaxrs.auth.HttpAuthentication;
 import org.est4j.jaxrs.codec.ResponseSigner;
+import org.est4j.jaxrs.events.EstEvents;
 import org.est4j.jaxrs.keygen.KeyEncryptionKeys;
 import org.est4j.jaxrs.policy.LabelPolicies;
 import org.est4j.jaxrs.policy.LabelPolicy;
@@ -27,11 +28,14 @@ import org.est4j.jaxrs.policy.LabelPolicy;
  *                           {@code /fullcmc} is not offered
  * @param registrationAuthorities trust anchors of RA certificates ({@code id-kp-cmcRA}); no anchors, no RAs
  * @param httpAuthentication HTTP Digest, one-time passwords and failure throttling
+ * @param events             who is told of requests, decisions and failures (metrics, the audit trail);
+ *                           {@link EstEvents#NONE} for nobody
  */
 public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
                                 ClientCertificateValidator clientCertificates, CredentialStore credentials,
                                 LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys, Optional<ResponseSigner> signer,
-                                ClientCertificateValidator registrationAuthorities, HttpAuthentication httpAuthentication) {
+                                ClientCertificateValidator registrationAuthorities, HttpAuthentication httpAuthentication,
+                                EstEvents events) {
 
     /** RFC 7030 messages are small; 64 KiB leaves room for RSA-8192 requests with many extensions. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
@@ -51,6 +55,22 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
         Objects.requireNonNull(signer, "signer");
         Objects.requireNonNull(registrationAuthorities, "registrationAuthorities");
         Objects.requireNonNull(httpAuthentication, "httpAuthentication");
+        Objects.requireNonNull(events, "events");
+    }
+
+    /** Without listeners ({@link EstEvents#NONE}). */
+    public EstEndpointConfig(int maxRequestBytes, String basicRealm, ClientCertificateValidator clientCertificates,
+                             CredentialStore credentials, LabelPolicies policies, KeyEncryptionKeys keyEncryptionKeys,
+                             Optional<ResponseSigner> signer, ClientCertificateValidator registrationAuthorities,
+                             HttpAuthentication httpAuthentication) {
+        this(maxRequestBytes, basicRealm, clientCertificates, credentials, policies, keyEncryptionKeys, signer,
+                registrationAuthorities, httpAuthentication, EstEvents.NONE);
+    }
+
+    /** This configuration with {@code listener} told of what happens. */
+    public EstEndpointConfig withEvents(EstEvents listener) {
+        return new EstEndpointConfig(maxRequestBytes, basicRealm, clientCertificates, credentials, policies, keyEncryptionKeys,
+                signer, registrationAuthorities, httpAuthentication, listener);
     }
 
     /** Without registration authorities. */
@@ -76,6 +96,6 @@ public record EstEndpointConfig(int maxRequestBytes, String basicRealm,
      */
     public EstAuthenticator authenticator(EstAuthenticator.CertificateStatusSource statuses) {
         return new EstAuthenticator(clientCertificates, registrationAuthorities, credentials, basicRealm,
-                httpAuthentication, statuses);
+                httpAuthentication, statuses, events);
     }
 }

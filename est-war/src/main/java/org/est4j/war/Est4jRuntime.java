@@ -20,7 +20,14 @@ import org.est4j.jaxrs.auth.ClientCertificateValidator;
 import org.est4j.jaxrs.auth.HashedCredentialStore;
 import org.est4j.jaxrs.auth.RecentlyVerifiedPasswords;
 import org.est4j.jaxrs.auth.RevocationChecking;
+import org.est4j.jaxrs.events.EstEvents;
+import org.est4j.war.audit.AuditLog;
+import org.est4j.war.audit.AuditTrail;
+import org.est4j.war.audit.EventFanOut;
 import org.est4j.war.config.CaSettings;
+import org.est4j.war.metrics.CachedReading;
+import org.est4j.war.metrics.Est4jMetrics;
+import org.est4j.war.metrics.MetricsAccess;
 import org.est4j.war.localca.LocalCa;
 
 /**
@@ -40,6 +47,18 @@ public class Est4jRuntime {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(10);
 
     private EstHome home;
+    private EstEvents events = EstEvents.NONE;
+    private AuditTrail audit;
+    private Metrics metrics;
+
+    /**
+     * What {@code /metrics} serves and who may read it.
+     *
+     * @param registry the metrics
+     * @param access   the bearer token and admin certificate of {@code metrics.*}
+     */
+    public record Metrics(Est4jMetrics registry, MetricsAccess access) {
+    }
 
     @PostConstruct
     void start() {
@@ -54,6 +73,54 @@ public class Est4jRuntime {
         LOG.log(Level.INFO, "est4j crypto provider: {0}", home.crypto().description());
         LOG.log(Level.INFO, "est4j store: {0}", home.store().description());
         LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
+        startEvents();
+    }
+
+    /** The metrics and the audit trail, as {@code metrics.*} and {@code audit*} configure them. */
+    private void startEvents() {
+        java.util.List<EstEvents> listeners = new java.util.ArrayList<>();
+        if (home.config().metrics().enabled()) {
+            Est4jMetrics registry = new Est4jMetrics(home.config().labels().keySet());
+            long refresh = home.config().metrics().refreshSeconds();
+            Runnable storeError = () -> registry.backendError(EstEvents.Backend.STORE, "metrics");
+            for (LocalCa ca : home.localCas().values()) {
+                registry.caGauge("est4j.pending.requests", "Requests waiting for an administrator's decision", null, ca.name(),
+                        new CachedReading(() -> ca.approvals().list().stream()
+                                .filter(e -> e.state() == org.est4j.war.localca.ApprovalQueue.State.PENDING).count(), refresh, storeError));
+                registry.crlAgeGauge(ca.name(), new CachedReading(() -> ca.crl().getThisUpdate().getTime() / 1000.0, refresh,
+                        () -> registry.backendError(EstEvents.Backend.CA, "crl")));
+            }
+            metrics = new Metrics(registry, MetricsAccess.of(home.directory(), home.config().metrics(),
+                    new ClientCertificateValidator(home.clientTrustAnchors(), home.revocationChecking())));
+            listeners.add(registry);
+            LOG.log(Level.INFO, "est4j metrics: served at /metrics to {0}", describe(home.config().metrics()));
+        } else {
+            LOG.log(Level.INFO, "est4j metrics: off (/metrics answers 404; see metrics.token-file)");
+        }
+        if (home.config().audit().enabled()) {
+            try {
+                audit = AuditTrail.open(home.directory(), home.config().audit());
+            } catch (IOException e) {
+                throw new UncheckedIOException("est4j cannot open its audit trail " + home.config().audit().file(), e);
+            }
+            listeners.add(audit);
+            LOG.log(Level.INFO, "est4j audit trail: {0}", audit.path());
+        } else {
+            LOG.log(Level.WARNING, "est4j audit trail: off (audit = off)");
+        }
+        events = EventFanOut.of(listeners);
+        AuditLog.install(events);
+    }
+
+    private static String describe(org.est4j.war.config.MetricsSettings settings) {
+        return (settings.tokenFile().isPresent() ? "the bearer token of " + settings.tokenFile().get() : "")
+                + (settings.tokenFile().isPresent() && settings.clientSubject().isPresent() ? " and " : "")
+                + settings.clientSubject().map(s -> "the client certificate " + s.getName()).orElse("");
+    }
+
+    /** {@code /metrics}'s registry and access control; empty while metrics are off. */
+    public Optional<Metrics> metrics() {
+        return Optional.ofNullable(metrics);
     }
 
     /** Creates the runtime when the application starts rather than on the first request. */
@@ -63,6 +130,14 @@ public class Est4jRuntime {
 
     @PreDestroy
     void stop() {
+        AuditLog.uninstall(events);
+        if (audit != null) {
+            try {
+                audit.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing the audit trail failed", e);
+            }
+        }
         try {
             home.close(); // releases the issuance-log locks for a redeployment
         } catch (IOException e) {
@@ -81,7 +156,7 @@ public class Est4jRuntime {
                 home.config().policies(), ProtocolKeys.keyEncryptionKeys(home.directory(), home.config().keygen()),
                 ProtocolKeys.signer(home.directory(), home.config().signer()),
                 new ClientCertificateValidator(ProtocolKeys.raTrustAnchors(home.directory(), home.config().raTrustAnchorFiles()), revocation),
-                HttpAuthSetup.load(home.directory(), home.config(), home.store().oneTimePasswords()));
+                HttpAuthSetup.load(home.directory(), home.config(), home.store().oneTimePasswords()), events);
     }
 
     /** The local CA serving {@code label} (the default CA without a label); empty for an unknown label. */

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.est4j.jaxrs.ClientText;
 import org.est4j.jaxrs.EstProtocolException;
 import org.est4j.jaxrs.HttpRequestInfo;
+import org.est4j.jaxrs.events.EstEvents;
 import org.est4j.jaxrs.policy.LabelPolicy;
 import org.est4j.spi.AuthenticatedClient;
 import org.est4j.spi.AuthenticationMethod;
@@ -39,6 +40,7 @@ public final class EstAuthenticator {
         try {
             return oneTimePasswords.consume(password);
         } catch (java.io.UncheckedIOException e) {
+            events.backendError(EstEvents.Backend.STORE, "authentication");
             LOG.log(Level.ERROR, "the one-time password store cannot be reached", e);
             throw new EstProtocolException(503, "the one-time password store cannot be reached right now; try again later",
                     java.util.Map.of("Retry-After", "10"));
@@ -59,6 +61,7 @@ public final class EstAuthenticator {
     private final FailureThrottle throttle;
     private final Optional<HttpAuthentication.ContainerRealm> containerRealm;
     private final CertificateStatusSource statuses;
+    private final EstEvents events;
 
     /** Where the CA's word on a certificate comes from ({@link org.est4j.spi.CaService#certificateStatus}). */
     @FunctionalInterface
@@ -81,6 +84,14 @@ public final class EstAuthenticator {
      */
     public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
                             CredentialStore credentials, String realm, HttpAuthentication http, CertificateStatusSource statuses) {
+        this(certificates, registrationAuthorities, credentials, realm, http, statuses, EstEvents.NONE);
+    }
+
+    /** @param events told of failed authentications and throttled clients */
+    public EstAuthenticator(ClientCertificateValidator certificates, ClientCertificateValidator registrationAuthorities,
+                            CredentialStore credentials, String realm, HttpAuthentication http, CertificateStatusSource statuses,
+                            EstEvents events) {
+        this.events = java.util.Objects.requireNonNull(events, "events");
         this.statuses = statuses;
         this.certificates = certificates;
         this.registrationAuthorities = registrationAuthorities;
@@ -121,6 +132,7 @@ public final class EstAuthenticator {
             }
             tls = notRevoked(label, tls);
             if (tls.revoked()) {
+                events.authenticationFailed("tls", request.remoteAddress());
                 // whatever else the request carries: a client presenting a revoked certificate (a stolen device, a
                 // retired RA) is refused, not let in by a password beside it
                 LOG.log(Level.WARNING, "revoked TLS client certificate from {0}: {1}", request.remoteAddress(),
@@ -133,6 +145,7 @@ public final class EstAuthenticator {
             if (tls.valid()) {
                 methods.add(AuthenticationMethod.TLS_CLIENT_CERTIFICATE);
             } else {
+                events.authenticationFailed("tls", request.remoteAddress());
                 LOG.log(Level.INFO, "TLS client certificate from {0} not accepted: {1}", request.remoteAddress(), tls.failure());
             }
         }
@@ -148,6 +161,7 @@ public final class EstAuthenticator {
             try {
                 c = BasicCredentials.parse(authorization).orElseThrow();
             } catch (BasicCredentials.MalformedException e) {
+                events.authenticationFailed("basic", request.remoteAddress());
                 throw unauthorized("the Authorization header is not well-formed HTTP Basic (RFC 7617)", schemes);
             }
             try {
@@ -156,6 +170,7 @@ public final class EstAuthenticator {
                     // Not even checked: a password of a user that does not exist proves nothing, and refusing
                     // it would lock out clients that always send some Basic header. Still a failed credential.
                     throttle.failed(c.username(), request.remoteAddress());
+                    events.authenticationFailed("basic", request.remoteAddress());
                     LOG.log(Level.INFO, "HTTP Basic user ''{0}'' from {1} is unknown: ignored, the TLS client certificate authenticates",
                             ClientText.quote(c.username()), request.remoteAddress());
                     return authenticated(tls, Optional.empty(), methods, request, policy, schemes);
@@ -165,12 +180,14 @@ public final class EstAuthenticator {
                     // RFC 7030 section 3.2.3: the empty user name carries a one-time password
                     if (!consume(c.password())) {
                         throttle.failed("", request.remoteAddress());
+                        events.authenticationFailed("otp", request.remoteAddress());
                         LOG.log(Level.WARNING, "one-time password refused from {0}", request.remoteAddress());
                         throw unauthorized("the one-time password is not valid (unknown, or used already)", schemes);
                     }
                     methods.add(AuthenticationMethod.ONE_TIME_PASSWORD);
                 } else if (!verify(c, request)) {
                     throttle.failed(c.username(), request.remoteAddress());
+                    events.authenticationFailed("basic", request.remoteAddress());
                     LOG.log(Level.WARNING, "HTTP Basic authentication failed for user ''{0}'' from {1}",
                             ClientText.quote(c.username()), request.remoteAddress());
                     if (!queueIncomplete || methods.contains(AuthenticationMethod.TLS_CLIENT_CERTIFICATE)
@@ -199,6 +216,7 @@ public final class EstAuthenticator {
             }
             if (!outcome.authenticated()) {
                 throttle.failed(claimed, request.remoteAddress());
+                events.authenticationFailed("digest", request.remoteAddress());
                 LOG.log(Level.WARNING, "HTTP Digest authentication failed for user ''{0}'' from {1}: {2}", ClientText.quote(claimed),
                         request.remoteAddress(), outcome.failure());
                 throw unauthorized(outcome.failure(), schemes);
@@ -207,6 +225,7 @@ public final class EstAuthenticator {
             methods.add(AuthenticationMethod.HTTP_DIGEST);
             username = outcome.username();
         } else if (!scheme.isEmpty()) {
+            events.authenticationFailed("other", request.remoteAddress());
             throw unauthorized("unsupported HTTP authentication scheme '" + ClientText.quote(scheme, ClientText.REPLY_LIMIT) + "'", schemes);
         }
         if (methods.isEmpty()) {
@@ -265,6 +284,7 @@ public final class EstAuthenticator {
     /** 429 with Retry-After while this user or address is being slowed down; credentials are not even checked. */
     private void checkThrottle(String username, HttpRequestInfo request) {
         throttle.blocked(username, request.remoteAddress()).ifPresent(wait -> {
+            events.throttled(request.remoteAddress());
             long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
             throw new EstProtocolException(429, "too many failed authentications: try again in " + seconds + " s",
                     Map.of("Retry-After", Long.toString(seconds)));

@@ -52,13 +52,15 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param revocation       PKIX revocation checking of client certificates ({@code client-auth.revocation*}); CRL file
  *                         paths as written, relative to EST_HOME unless absolute
  * @param store            where the shared state is kept ({@code store*})
+ * @param metrics          who may read {@code /metrics} ({@code metrics.*}); off unless configured
+ * @param audit            the JSON audit trail's file and rotation ({@code audit*})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
                           List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
                           org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation,
-                          StoreSettings store) {
+                          StoreSettings store, MetricsSettings metrics, AuditSettings audit) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -204,6 +206,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         boolean fetchCrls = true;
         java.util.Optional<java.net.URI> ocspResponder = java.util.Optional.empty();
         Map<String, String> storeKeys = new LinkedHashMap<>();
+        Map<String, String> metricsKeys = new LinkedHashMap<>();
+        Map<String, String> auditKeys = new LinkedHashMap<>();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
@@ -220,6 +224,10 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 proxy.put(key, value);
             } else if (key.equals("store") || key.startsWith("store.")) {
                 storeKeys.put(key, value);
+            } else if (key.startsWith("metrics.")) {
+                metricsKeys.put(key, value);
+            } else if (key.equals("audit") || key.startsWith("audit.")) {
+                auditKeys.put(key, value);
             } else if (user.matches()) {
                 if (!PasswordHashes.isWellFormed(value)) {
                     throw bad(source, key, "(hidden)", "an Argon2id PHC hash ($argon2id$v=19$m=...,t=...,p=...$salt$hash), never a password");
@@ -348,7 +356,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 new LabelPolicies(unlabelled, labelPolicies), new KeygenFiles(kekFile, recipients), new SignerFiles(signerKey, signerCerts),
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
                         freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
-                cryptoProvider, revocation, StoreSettings.parse(source, storeKeys));
+                cryptoProvider, revocation, StoreSettings.parse(source, storeKeys),
+                MetricsSettings.parse(source, metricsKeys), AuditSettings.parse(source, auditKeys));
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */

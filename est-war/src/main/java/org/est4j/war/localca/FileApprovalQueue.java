@@ -129,6 +129,10 @@ public final class FileApprovalQueue implements ApprovalQueue {
             content.put(decision + "-note", note);
         }
         SecureFiles.write(file(id, decision), properties(content), SecureFiles.OWNER_ONLY);
+        // ca/<name>/pending: the CA is the parent directory's name
+        Path caDir = dir.toAbsolutePath().getParent();
+        org.est4j.war.audit.AuditLog.decided(decision.equals("approved"), caDir == null ? "" : String.valueOf(caDir.getFileName()),
+                id, by, note);
     }
 
     private Path file(String id, String suffix) {

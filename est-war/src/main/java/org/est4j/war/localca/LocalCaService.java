@@ -34,7 +34,9 @@ import org.est4j.spi.Issued;
 import org.est4j.spi.Pending;
 import org.est4j.spi.RevocationRequest;
 import org.est4j.spi.UnknownLabelException;
+import org.est4j.jaxrs.events.Decision;
 import org.est4j.war.Est4jRuntime;
+import org.est4j.war.audit.AuditLog;
 import org.est4j.war.config.CaSettings;
 
 /**
@@ -126,6 +128,18 @@ public class LocalCaService implements CaService {
     @Override
     public void revoke(RevocationRequest request) throws CaException {
         LocalCa ca = ca(request.label());
+        try {
+            revoke(ca, request);
+        } catch (CaException e) {
+            AuditLog.record(Decision.administrative(Decision.Outcome.REFUSED, "fullcmc", ca.name(), Optional.empty(),
+                    Optional.of(request.serialNumber()), "revocation refused: " + e.getMessage(), Optional.empty()).by(request.client()));
+            throw e;
+        }
+        AuditLog.revoked("fullcmc", ca.name(), request.serialNumber(), null, // the client's fields say who
+                AuditLog.reasonName(request.reason()), Optional.of(request.client()));
+    }
+
+    private void revoke(LocalCa ca, RevocationRequest request) throws CaException {
         if (!ca.certificate().getSubjectX500Principal().equals(request.issuer())) {
             throw new CsrRejectedException("this CA is " + ca.certificate().getSubjectX500Principal().getName()
                     + ", not the issuer named in the revocation request");

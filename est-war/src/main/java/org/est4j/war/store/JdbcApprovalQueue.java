@@ -143,6 +143,7 @@ final class JdbcApprovalQueue implements ApprovalQueue {
         if (changed == 0) {
             throw new IllegalArgumentException(state(id) == State.NONE ? "no queued request " + id : "request " + id + " was decided already");
         }
+        org.est4j.war.audit.AuditLog.decided(decision.equals("APPROVED"), caName, id, by, note);
     }
 
     private static String checked(String id) {
