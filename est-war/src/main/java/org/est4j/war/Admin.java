@@ -53,8 +53,20 @@ public final class Admin {
         if (args[0].equals("migrate-store")) {
             return StoreMigration.run(home, config, out, err);
         }
+        // the administrator's decisions go to the same audit file as the server's (approve and reject are recorded by
+        // the queues, a revocation below)
         try (StateStore store = EstHome.openStore(home, config)) {
-            return run(args, home, config, store, out, err);
+            if (!config.audit().enabled()) {
+                return run(args, home, config, store, out, err);
+            }
+            try (org.est4j.war.audit.AuditTrail audit = org.est4j.war.audit.AuditTrail.open(home, config.audit())) {
+                org.est4j.war.audit.AuditLog.install(audit);
+                try {
+                    return run(args, home, config, store, out, err);
+                } finally {
+                    org.est4j.war.audit.AuditLog.uninstall(audit);
+                }
+            }
         }
     }
 
@@ -194,8 +206,12 @@ public final class Admin {
         org.est4j.war.localca.Revocations log = store.revocations(found.get(0));
         java.util.Optional<org.est4j.war.localca.Revocations.Revocation> before = log.find(serial);
         boolean earlier = before.isPresent();
-        org.est4j.war.localca.Revocations.Revocation r = earlier ? before.get()
-                : log.record(serial, reason, "admin " + System.getProperty("user.name", "unknown"));
+        String by = "admin " + System.getProperty("user.name", "unknown");
+        org.est4j.war.localca.Revocations.Revocation r = earlier ? before.get() : log.record(serial, reason, by);
+        if (!earlier) {
+            org.est4j.war.audit.AuditLog.revoked("revoke", found.get(0), serial, by, org.est4j.war.audit.AuditLog.reasonName(reason),
+                    java.util.Optional.empty());
+        }
         out.println((earlier ? "already revoked " : "revoked ") + serial.toString(16) + " ("
                 + org.est4j.jaxrs.ClientText.quote(certificate.getSubjectX500Principal().getName()) + ", CA " + found.get(0)
                 + ", reason " + REASONS.get(r.reason()) + ", " + r.time() + ")"

@@ -56,6 +56,20 @@ class AdminRevokeTest {
             assertEquals(0, admin("revoke", serial.toUpperCase(), "superseded"));
             assertTrue(out.toString().startsWith("already revoked " + serial), out.toString());
             assertEquals(1, running.revocations().find(device.getSerialNumber()).orElseThrow().reason(), "the first reason stands");
+
+            // the revocation is in the audit trail, once (the repetition changed nothing), read by Jackson
+            List<com.fasterxml.jackson.databind.JsonNode> revoked = new java.util.ArrayList<>();
+            for (String line : java.nio.file.Files.readAllLines(home.resolve("audit/audit.log"), StandardCharsets.UTF_8)) {
+                com.fasterxml.jackson.databind.JsonNode n = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+                if ("revoked".equals(n.path("event").asText())) {
+                    revoked.add(n);
+                }
+            }
+            assertEquals(1, revoked.size());
+            assertEquals(serial, revoked.get(0).path("serial").asText());
+            assertEquals("keyCompromise", revoked.get(0).path("reason").asText());
+            assertEquals("default", revoked.get(0).path("ca").asText());
+            assertTrue(revoked.get(0).path("actor").asText().startsWith("admin "));
         }
     }
 
