@@ -1,16 +1,11 @@
 package org.est4j.war.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +24,10 @@ import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
 import org.est4j.jaxrs.proxy.ProxyConfig;
 
 /**
- * The validated content of {@code EST_HOME/est4j.properties}. Every key is documented in
- * {@code docs/configuration.md}; an unknown key or a bad value stops start-up with a message that
- * names the key and what is allowed, so a typo never silently falls back to a default.
+ * The validated content of {@code EST_HOME/est4j.properties}, each key overridable by an {@code EST4J_*} environment
+ * variable or an {@code est4j.*} system property ({@link LayeredProperties}, names in {@link KeyGrammar}). Every key is
+ * documented in {@code docs/configuration.md}; an unknown key or a bad value stops start-up with a message that
+ * names where it came from, the key and what is allowed, so a typo never silently falls back to a default.
  *
  * @param cas              local CAs by name; {@code default} always exists
  * @param labels           CA label (RFC 7030 section 3.2.2) to local CA name
@@ -156,12 +152,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * properties of this process; a missing file means all defaults.
      */
     public static Est4jConfig load(Path file) {
-        Map<String, String> system = new LinkedHashMap<>();
-        Properties properties = System.getProperties();
-        for (String name : properties.stringPropertyNames()) {
-            system.put(name, properties.getProperty(name));
-        }
-        return load(file, System.getenv(), system);
+        return load(file, System.getenv(), LayeredProperties.systemProperties());
     }
 
     /**
@@ -170,19 +161,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * variable, which wins over the file; a missing file means all defaults. Messages name where the bad value came from.
      */
     public static Est4jConfig load(Path file, Map<String, String> environment, Map<String, String> systemProperties) {
-        Properties p = new Properties();
-        if (Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
-            }
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            map.put(key, p.getProperty(key).strip());
-        }
-        LayeredProperties.Merged merged = LayeredProperties.merge(map, file.getFileName().toString(), environment, systemProperties);
+        LayeredProperties.Merged merged = LayeredProperties.read(file, environment, systemProperties);
         return parse(merged.values(), merged.origins());
     }
 

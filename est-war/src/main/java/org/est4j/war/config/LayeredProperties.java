@@ -1,9 +1,15 @@
 package org.est4j.war.config;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -31,6 +37,33 @@ final class LayeredProperties {
     }
 
     private LayeredProperties() {
+    }
+
+    /** This JVM's system properties. */
+    static Map<String, String> systemProperties() {
+        Map<String, String> system = new LinkedHashMap<>();
+        Properties properties = System.getProperties();
+        for (String name : properties.stringPropertyNames()) {
+            system.put(name, properties.getProperty(name));
+        }
+        return system;
+    }
+
+    /** {@code file} (UTF-8; missing: no keys) merged with {@code environment} and {@code system}, as {@link #merge}. */
+    static Merged read(Path file, Map<String, String> environment, Map<String, String> system) {
+        Properties p = new Properties();
+        if (Files.exists(file)) {
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> keys = new TreeMap<>();
+        for (String key : p.stringPropertyNames()) {
+            keys.put(key, p.getProperty(key).strip());
+        }
+        return merge(keys, file.getFileName().toString(), environment, system);
     }
 
     /**
