@@ -18,7 +18,7 @@ public record AuditSettings(boolean enabled, String file, long maxFileBytes, int
     static final AuditSettings DEFAULT = new AuditSettings(true, DEFAULT_FILE, 10L << 20, 10);
 
     /** The {@code audit} and {@code audit.*} keys of {@code source}. */
-    static AuditSettings parse(String source, Map<String, String> keys) {
+    static AuditSettings parse(ConfigOrigins source, Map<String, String> keys) {
         boolean enabled = DEFAULT.enabled();
         String file = DEFAULT.file();
         long maxBytes = DEFAULT.maxFileBytes();
@@ -30,17 +30,17 @@ public record AuditSettings(boolean enabled, String file, long maxFileBytes, int
                 case "audit" -> enabled = switch (value) {
                     case "on" -> true;
                     case "off" -> false;
-                    default -> throw new ConfigException(source + ": '" + key + "' = '" + value + "': expected on or off");
+                    default -> throw new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected on or off");
                 };
                 case "audit.file" -> {
                     if (value.isEmpty()) {
-                        throw new ConfigException(source + ": '" + key + "' is empty: expected a file name such as " + DEFAULT_FILE);
+                        throw new ConfigException(source.of(key) + ": '" + key + "' is empty: expected a file name such as " + DEFAULT_FILE);
                     }
                     file = value;
                 }
-                case "audit.max-file-mb" -> maxBytes = (long) Est4jConfigNumbers.positive(source, key, value, 10_000) << 20;
-                case "audit.files" -> files = Est4jConfigNumbers.positive(source, key, value, 1000);
-                default -> throw new ConfigException(source + ": unknown key '" + key
+                case "audit.max-file-mb" -> maxBytes = (long) Est4jConfigNumbers.positive(source.of(key), key, value, 10_000) << 20;
+                case "audit.files" -> files = Est4jConfigNumbers.positive(source.of(key), key, value, 1000);
+                default -> throw new ConfigException(source.of(key) + ": unknown key '" + key
                         + "' (audit, audit.file, audit.max-file-mb, audit.files)");
             }
         }

@@ -1,16 +1,11 @@
 package org.est4j.war.config;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +24,10 @@ import org.est4j.jaxrs.proxy.ForwardedCertificateFormat;
 import org.est4j.jaxrs.proxy.ProxyConfig;
 
 /**
- * The validated content of {@code EST_HOME/est4j.properties}. Every key is documented in
- * {@code docs/configuration.md}; an unknown key or a bad value stops start-up with a message that
- * names the key and what is allowed, so a typo never silently falls back to a default.
+ * The validated content of {@code EST_HOME/est4j.properties}, each key overridable by an {@code EST4J_*} environment
+ * variable or an {@code est4j.*} system property ({@link LayeredProperties}, names in {@link KeyGrammar}). Every key is
+ * documented in {@code docs/configuration.md}; an unknown key or a bad value stops start-up with a message that
+ * names where it came from, the key and what is allowed, so a typo never silently falls back to a default.
  *
  * @param cas              local CAs by name; {@code default} always exists
  * @param labels           CA label (RFC 7030 section 3.2.2) to local CA name
@@ -153,25 +149,30 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return ProxyConfig.enabled(proxy) ? ProxyConfig.parse(proxy) : null;
     }
 
-    /** Reads and validates {@code file}; a missing file means all defaults. */
+    /**
+     * Reads and validates {@code file} with the {@code EST4J_*} environment variables and {@code est4j.*} system
+     * properties of this process; a missing file means all defaults.
+     */
     public static Est4jConfig load(Path file) {
-        Properties p = new Properties();
-        if (Files.exists(file)) {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                p.load(r);
-            } catch (IOException | IllegalArgumentException e) {
-                throw new ConfigException(file + ": cannot be read: " + e.getMessage(), e);
-            }
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(p.stringPropertyNames())) {
-            map.put(key, p.getProperty(key).strip());
-        }
-        return parse(map, file.getFileName().toString());
+        return load(file, System.getenv(), LayeredProperties.systemProperties());
+    }
+
+    /**
+     * Reads and validates {@code file} with the keys that {@code environment} ({@code EST4J_CA_DEFAULT_SUBJECT}) and
+     * {@code systemProperties} ({@code est4j.ca.default.subject}) set. A system property wins over an environment
+     * variable, which wins over the file; a missing file means all defaults. Messages name where the bad value came from.
+     */
+    public static Est4jConfig load(Path file, Map<String, String> environment, Map<String, String> systemProperties) {
+        LayeredProperties.Merged merged = LayeredProperties.read(file, environment, systemProperties);
+        return parse(merged.values(), merged.origins());
     }
 
     /** Validates a key/value map; {@code source} names the file in messages. */
     public static Est4jConfig parse(Map<String, String> properties, String source) {
+        return parse(properties, ConfigOrigins.file(source));
+    }
+
+    private static Est4jConfig parse(Map<String, String> properties, ConfigOrigins source) {
         Map<String, Map<String, String>> caKeys = new LinkedHashMap<>();
         caKeys.put(DEFAULT_CA, new LinkedHashMap<>());
         Map<String, String> labels = new LinkedHashMap<>();
@@ -217,8 +218,10 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
             Matcher user = USER_KEY.matcher(key);
             if (PIN_KEY.matcher(key).matches() && !user.matches()) { // not a user named "pin"
                 // the value is not echoed: it may well be the PIN
-                throw new ConfigException(source + ": '" + key + "': a PIN is never put in " + FILE_NAME + "; put it in a file "
-                        + "(ca.<name>.pkcs11.pin-file, mode 0600) or an environment variable (ca.<name>.pkcs11.pin-env)");
+                throw new ConfigException(source.of(key) + ": '" + key + "': a PIN is never put in " + FILE_NAME + " (nor in "
+                        + KeyGrammar.ENV_PREFIX + "* variables or " + KeyGrammar.SYSTEM_PROPERTY_PREFIX + "* system properties); "
+                        + "put it in a file (ca.<name>.pkcs11.pin-file, mode 0600) or an environment variable named by "
+                        + "ca.<name>.pkcs11.pin-env");
             }
             if (key.startsWith(ProxyConfig.PREFIX)) {
                 proxy.put(key, value);
@@ -320,7 +323,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     case "server-keygen.recipient-certificates" -> recipients = list(value);
                     case "response-signer.key" -> signerKey = nonEmpty(source, key, value);
                     case "response-signer.certificates" -> signerCerts = nonEmpty(source, key, value);
-                    default -> throw new ConfigException(source + ": unknown key '" + key + "' (see docs/configuration.md)");
+                    default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' (see docs/configuration.md)");
                 }
             }
         }
@@ -335,19 +338,20 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         try {
             ProxyConfig.parse(ProxyConfig.enabled(proxy) ? proxy : withAnyFormat(proxy));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source + ": " + e.getMessage());
+            throw new ConfigException(source.of(proxy.keySet()) + ": " + e.getMessage());
         }
         LabelPolicy unlabelled = policy(source, POLICY_PREFIX, policyKeys, LabelPolicy.DEFAULTS);
         Map<String, LabelPolicy> labelPolicies = new LinkedHashMap<>();
         labelPolicyKeys.forEach((label, keys) -> {
             if (!labels.containsKey(label)) {
-                throw new ConfigException(source + ": " + keys.keySet().stream().map(k -> "'label." + label + "." + k + "'")
+                throw new ConfigException(source.of(keys.keySet().stream().map(k -> "label." + label + "." + k).toList()) + ": "
+                        + keys.keySet().stream().map(k -> "'label." + label + "." + k + "'")
                         .collect(java.util.stream.Collectors.joining(", ")) + " configures a label without 'label." + label + ".ca'");
             }
             labelPolicies.put(label, policy(source, "label." + label + ".", keys, unlabelled));
         });
         if (revocationMode != RevocationChecking.Mode.OFF && revocationMode.usesCrls() && crlFiles.isEmpty() && !fetchCrls) {
-            throw new ConfigException(source + ": 'client-auth.revocation' = '" + revocationMode.setting()
+            throw new ConfigException(source.of("client-auth.revocation") + ": 'client-auth.revocation' = '" + revocationMode.setting()
                     + "' needs CRLs: set 'client-auth.crl-files' or leave 'client-auth.crl-distribution-points' on");
         }
         RevocationChecking revocation = new RevocationChecking(revocationMode, softFail,
@@ -361,7 +365,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
-    private static LabelPolicy policy(String source, String prefix, Map<String, String> keys, LabelPolicy base) {
+    private static LabelPolicy policy(ConfigOrigins source, String prefix, Map<String, String> keys, LabelPolicy base) {
         boolean serverKeyGen = base.serverKeyGen();
         org.est4j.spi.KeyGenerationSpec spec = base.serverKeySpec();
         LabelPolicy.ResponseDialect responses = base.responses();
@@ -423,9 +427,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     }
                     httpAuth = schemes;
                 }
-                default -> throw new ConfigException(source + ": unknown key '" + key + "' (per path: server-keygen, "
-                        + "server-keygen.key-algorithm, responses, incomplete-auth, csr-attributes.enforce, channel-binding, channel-binding.ra-exempt, http-auth, require-tls-and-http, allowed-clients, allowed-subjects, reenroll-notice-days"
-                        + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
+                default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' (per path: "
+                        + String.join(", ", KeyGrammar.POLICY) + (prefix.startsWith("label.") ? "; and ca" : "") + ")");
             }
         }
         return new LabelPolicy(serverKeyGen, spec, responses, incomplete, enforce, binding, raExempt, httpAuth, authorization, tlsAndHttp,
@@ -433,7 +436,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     }
 
     /** A ';'-separated list of globs (';' because distinguished names contain commas), each with one of the prefixes, if given. */
-    private static List<String> globs(String source, String key, String value, String... prefixes) {
+    private static List<String> globs(ConfigOrigins source, String key, String value, String... prefixes) {
         List<String> out = new ArrayList<>();
         for (String part : value.split(";")) {
             String glob = part.strip();
@@ -449,7 +452,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static boolean bool(String source, String key, String value) {
+    private static boolean bool(ConfigOrigins source, String key, String value) {
         return switch (value) {
             case "true", "on" -> true;
             case "false", "off" -> false;
@@ -457,7 +460,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         };
     }
 
-    private static String nonEmpty(String source, String key, String value) {
+    private static String nonEmpty(ConfigOrigins source, String key, String value) {
         if (value.isEmpty()) {
             throw bad(source, key, value, "a file name");
         }
@@ -476,7 +479,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return copy;
     }
 
-    private static CaSettings caSettings(String source, String name, Map<String, String> keys) {
+    private static CaSettings caSettings(ConfigOrigins source, String name, Map<String, String> keys) {
         String prefix = "ca." + name + ".";
         KeyAlgorithm alg = KeyAlgorithm.EC_P256;
         String subject = "CN=est4j Local CA " + name;
@@ -580,19 +583,16 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 };
                 case "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label", "pkcs11.pin-file",
                      "pkcs11.pin-env" -> pkcs11Keys.put(e.getKey(), value);
-                default -> throw new ConfigException(source + ": unknown key '" + key
-                        + "' (a CA has key-algorithm, subject, validity-days, cert-validity-days, extended-key-usage, "
-                        + "csr-attributes, csr-template-subject, csr-template-key, csr-template-extensions, approval, "
-                        + "retry-after-seconds, allowed-keys, allowed-signature-digests, crl-validity-hours, crl-distribution-point, "
-                        + "key-store, pkcs11.library, pkcs11.slot, pkcs11.token-label, pkcs11.key-label, pkcs11.pin-file, "
-                        + "pkcs11.pin-env)");
+                default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' (a CA has "
+                        + String.join(", ", KeyGrammar.CA.stream().filter(k -> !k.equals("pkcs11.pin")).toList()) + ")");
             }
         }
         Pkcs11Settings token = null;
         if (pkcs11) {
             token = pkcs11(source, prefix, name, alg, pkcs11Keys);
         } else if (!pkcs11Keys.isEmpty()) {
-            throw new ConfigException(source + ": " + pkcs11Keys.keySet().stream().map(k -> "'" + prefix + k + "'")
+            throw new ConfigException(source.of(pkcs11Keys.keySet().stream().map(k -> prefix + k).toList()) + ": "
+                    + pkcs11Keys.keySet().stream().map(k -> "'" + prefix + k + "'")
                     .collect(java.util.stream.Collectors.joining(", ")) + " only apply with '" + prefix + "key-store' = 'pkcs11'");
         }
         if (template) {
@@ -606,15 +606,16 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     }
 
     /** The {@code ca.<name>.pkcs11.*} keys of a CA whose key store is a PKCS#11 token. */
-    private static Pkcs11Settings pkcs11(String source, String prefix, String name, KeyAlgorithm alg, Map<String, String> keys) {
+    private static Pkcs11Settings pkcs11(ConfigOrigins source, String prefix, String name, KeyAlgorithm alg, Map<String, String> keys) {
         if (alg == KeyAlgorithm.ED25519) {
             // SunPKCS11 (JDK 17) has no EdDSA: it can neither generate nor sign with an Ed25519 key in a token
-            throw new ConfigException(source + ": '" + prefix + "key-algorithm' = 'Ed25519' cannot be used with '" + prefix
+            throw new ConfigException(source.of(prefix + "key-algorithm", prefix + "key-store") + ": '" + prefix
+                    + "key-algorithm' = 'Ed25519' cannot be used with '" + prefix
                     + "key-store' = 'pkcs11': the JDK's PKCS#11 provider has no Ed25519; use EC-P256, EC-P384, RSA-2048 or RSA-3072");
         }
         String library = keys.get("pkcs11.library");
         if (library == null || library.isEmpty()) {
-            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs '" + prefix
+            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs '" + prefix
                     + "pkcs11.library', the path of the token's PKCS#11 module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
         }
         Path libraryPath;
@@ -629,7 +630,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         String slot = keys.get("pkcs11.slot");
         String tokenLabel = keys.get("pkcs11.token-label");
         if ((slot == null) == (tokenLabel == null)) {
-            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
+            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
                     + "pkcs11.token-label' (the label the token was initialised with) and '" + prefix + "pkcs11.slot' (a slot id)");
         }
         java.util.OptionalLong slotId = java.util.OptionalLong.empty();
@@ -653,7 +654,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         String pinFile = keys.get("pkcs11.pin-file");
         String pinEnv = keys.get("pkcs11.pin-env");
         if ((pinFile == null) == (pinEnv == null)) {
-            throw new ConfigException(source + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
+            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
                     + "pkcs11.pin-file' (a file holding the token's user PIN, relative to EST_HOME, mode 0600) and '" + prefix
                     + "pkcs11.pin-env' (the name of an environment variable holding it)");
         }
@@ -682,7 +683,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * An absolute {@code http://} URL with a host: RFC 5280 section 4.2.1.13 (http or ldap; not https, whose certificate
      * would be checked against this very CRL). ASCII only, since the URL goes into an IA5String.
      */
-    private static java.net.URI crlUrl(String source, String key, String value) {
+    private static java.net.URI crlUrl(ConfigOrigins source, String key, String value) {
         try {
             java.net.URI uri = new java.net.URI(value);
             if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getRawFragment() == null
@@ -700,7 +701,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
      * {@code challengePassword, ecPublicKey=secp384r1, extensionRequest=macAddress, ecdsa-with-SHA384}: comma-separated
      * items, each an OID or {@code type=value value...}; names from {@link #OID_NAMES} or dotted OIDs.
      */
-    private static CsrAttributes csrAttributes(String source, String key, String value) {
+    private static CsrAttributes csrAttributes(ConfigOrigins source, String key, String value) {
         List<CsrAttributes.Item> items = new ArrayList<>();
         try {
             for (String raw : value.split(",")) {
@@ -727,7 +728,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     }
 
     /** {@code CN, O=Example Corp, serialNumber}: fields in order, each with an optional fixed value. */
-    private static List<CsrAttributes.SubjectField> templateSubject(String source, String key, String value) {
+    private static List<CsrAttributes.SubjectField> templateSubject(ConfigOrigins source, String key, String value) {
         List<CsrAttributes.SubjectField> fields = new ArrayList<>();
         for (String item : list(value)) {
             int eq = item.indexOf('=');
@@ -751,7 +752,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return oid;
     }
 
-    private static List<String> ekus(String source, String key, String value) {
+    private static List<String> ekus(ConfigOrigins source, String key, String value) {
         List<String> out = new ArrayList<>();
         for (String part : value.split(",")) {
             String s = part.strip();
@@ -768,7 +769,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static int intIn(String source, String key, String value, int min, int max) {
+    private static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value);
             if (n >= min && n <= max) {
@@ -780,8 +781,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         throw bad(source, key, value, "a whole number from " + min + " to " + max);
     }
 
-    private static ConfigException bad(String source, String key, String value, String expected) {
-        return new ConfigException(source + ": '" + key + "' = '" + value + "': expected " + expected);
+    private static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
+        return new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected " + expected);
     }
 
     /** The local CA serving {@code label}, or the default CA for unlabelled requests; null for an unknown label. */

@@ -26,7 +26,7 @@ public record MetricsSettings(Optional<String> tokenFile, Optional<X500Principal
     }
 
     /** The {@code metrics.*} keys of {@code source}. */
-    static MetricsSettings parse(String source, Map<String, String> keys) {
+    static MetricsSettings parse(ConfigOrigins source, Map<String, String> keys) {
         Optional<String> tokenFile = Optional.empty();
         Optional<X500Principal> subject = Optional.empty();
         int refresh = DEFAULT.refreshSeconds();
@@ -36,7 +36,7 @@ public record MetricsSettings(Optional<String> tokenFile, Optional<X500Principal
             switch (key) {
                 case "metrics.token-file" -> {
                     if (value.isEmpty()) {
-                        throw new ConfigException(source + ": '" + key + "' is empty: expected a file name (the bearer token, mode 0600)");
+                        throw new ConfigException(source.of(key) + ": '" + key + "' is empty: expected a file name (the bearer token, mode 0600)");
                     }
                     tokenFile = Optional.of(value);
                 }
@@ -44,12 +44,12 @@ public record MetricsSettings(Optional<String> tokenFile, Optional<X500Principal
                     try {
                         subject = Optional.of(new X500Principal(value));
                     } catch (IllegalArgumentException bad) {
-                        throw new ConfigException(source + ": '" + key + "' = '" + value
+                        throw new ConfigException(source.of(key) + ": '" + key + "' = '" + value
                                 + "': expected a distinguished name such as CN=prometheus,O=Example");
                     }
                 }
-                case "metrics.refresh-seconds" -> refresh = Est4jConfigNumbers.positive(source, key, value, 3600);
-                default -> throw new ConfigException(source + ": unknown key '" + key
+                case "metrics.refresh-seconds" -> refresh = Est4jConfigNumbers.positive(source.of(key), key, value, 3600);
+                default -> throw new ConfigException(source.of(key) + ": unknown key '" + key
                         + "' (metrics.token-file, metrics.client-subject, metrics.refresh-seconds)");
             }
         }

@@ -29,7 +29,7 @@ public record StoreSettings(Type type, String dataSource, Optional<String> jdbcU
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     /** The {@code store} and {@code store.*} keys of {@code source}. */
-    static StoreSettings parse(String source, Map<String, String> keys) {
+    static StoreSettings parse(ConfigOrigins source, Map<String, String> keys) {
         Type type = Type.FILE;
         String dataSource = DEFAULT_DATASOURCE;
         Optional<String> url = Optional.empty();
@@ -43,13 +43,13 @@ public record StoreSettings(Type type, String dataSource, Optional<String> jdbcU
                 case "store" -> type = switch (value) {
                     case "file" -> Type.FILE;
                     case "jdbc" -> Type.JDBC;
-                    default -> throw new ConfigException(source + ": '" + key + "' = '" + value
+                    default -> throw new ConfigException(source.of(key) + ": '" + key + "' = '" + value
                             + "': expected file (EST_HOME, one instance) or jdbc (a shared PostgreSQL database)");
                 };
                 case "store.datasource" -> dataSource = required(source, key, value, "a JNDI name such as " + DEFAULT_DATASOURCE);
                 case "store.jdbc-url" -> {
                     if (!value.startsWith("jdbc:")) {
-                        throw new ConfigException(source + ": '" + key + "' = '" + value + "': expected a JDBC URL "
+                        throw new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected a JDBC URL "
                                 + "(jdbc:postgresql://host:5432/est4j)");
                     }
                     url = Optional.of(value);
@@ -58,26 +58,27 @@ public record StoreSettings(Type type, String dataSource, Optional<String> jdbcU
                 case "store.jdbc-password-file" -> passwordFile = Optional.of(required(source, key, value, "a file name"));
                 case "store.jdbc-password-env" -> {
                     if (!ENV_NAME.matcher(value).matches()) {
-                        throw new ConfigException(source + ": '" + key + "' = '" + value + "': expected the name of an environment variable");
+                        throw new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected the name of an environment variable");
                     }
                     passwordEnv = Optional.of(value);
                 }
-                case "store.jdbc-password" -> throw new ConfigException(source + ": '" + key + "': a password is never put in "
-                        + Est4jConfig.FILE_NAME + "; put it in a file (store.jdbc-password-file, mode 0600) or an environment "
-                        + "variable (store.jdbc-password-env)");
-                default -> throw new ConfigException(source + ": unknown key '" + key + "' (store, store.datasource, store.jdbc-url, "
-                        + "store.jdbc-user, store.jdbc-password-file, store.jdbc-password-env)");
+                case "store.jdbc-password" -> throw new ConfigException(source.of(key) + ": '" + key + "': a password is never put in "
+                        + Est4jConfig.FILE_NAME + " (nor in " + KeyGrammar.ENV_PREFIX + "* variables or "
+                        + KeyGrammar.SYSTEM_PROPERTY_PREFIX + "* system properties); put it in a file (store.jdbc-password-file, "
+                        + "mode 0600) or an environment variable named by store.jdbc-password-env");
+                default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' ("
+                        + String.join(", ", KeyGrammar.STORE.stream().filter(k -> !k.equals("store.jdbc-password")).toList()) + ")");
             }
         }
         if (passwordFile.isPresent() && passwordEnv.isPresent()) {
-            throw new ConfigException(source + ": set one of 'store.jdbc-password-file' and 'store.jdbc-password-env'");
+            throw new ConfigException(source.of("store.jdbc-password-file", "store.jdbc-password-env") + ": set one of 'store.jdbc-password-file' and 'store.jdbc-password-env'");
         }
         return new StoreSettings(type, dataSource, url, user, passwordFile, passwordEnv);
     }
 
-    private static String required(String source, String key, String value, String expected) {
+    private static String required(ConfigOrigins source, String key, String value, String expected) {
         if (value.isEmpty()) {
-            throw new ConfigException(source + ": '" + key + "' is empty: expected " + expected);
+            throw new ConfigException(source.of(key) + ": '" + key + "' is empty: expected " + expected);
         }
         return value;
     }

@@ -51,7 +51,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The local CA with its key in a SoftHSM2 token ({@code ca.<name>.key-store = pkcs11}). Surefire gives this JVM
  * {@code SOFTHSM2_CONF} (a file under {@code target/softhsm}, written here before SoftHSM is loaded) and
- * {@code EST4J_TEST_PKCS11_PIN} (for {@code pin-env}); see est-war's pom. Skipped when SoftHSM2 is not installed.
+ * {@code EST_TEST_PKCS11_PIN} (for {@code pin-env}); see est-war's pom. Skipped when SoftHSM2 is not installed.
  */
 class Pkcs11LocalCaTest {
 
@@ -64,7 +64,7 @@ class Pkcs11LocalCaTest {
     /** Only ever logged in to with a wrong PIN: PKCS#11 login is per application, shared by all sessions of this JVM. */
     private static final String PIN_TOKEN = "est4j-pin";
     /** Set by surefire to {@link #PIN}. */
-    private static final String PIN_ENV = "EST4J_TEST_PKCS11_PIN";
+    private static final String PIN_ENV = "EST_TEST_PKCS11_PIN";
 
     private static long tokenSlot;
     private static long otherSlot;
