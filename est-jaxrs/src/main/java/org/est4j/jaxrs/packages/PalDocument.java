@@ -1,5 +1,6 @@
 package org.est4j.jaxrs.packages;
 
+import org.est4j.jaxrs.JsonStrings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -75,20 +76,20 @@ final class PalDocument {
         StringBuilder out = new StringBuilder("{\"pal\":{\"message\":[");
         for (int i = 0; i < entries.size(); i++) {
             PalEntry e = entries.get(i);
-            out.append(i == 0 ? "" : ",").append("{\"type\":").append(JsonText.string(e.type()));
-            e.date().ifPresent(d -> out.append(",\"date\":").append(JsonText.string(DATE.format(d.truncatedTo(ChronoUnit.SECONDS)))));
+            out.append(i == 0 ? "" : ",").append("{\"type\":").append(JsonStrings.quote(e.type()));
+            e.date().ifPresent(d -> out.append(",\"date\":").append(JsonStrings.quote(DATE.format(d.truncatedTo(ChronoUnit.SECONDS)))));
             out.append(",\"size\":").append(e.size()).append(",\"info\":{");
             if (e.info() instanceof PalEntry.Dn dn) {
-                out.append("\"dn\":").append(JsonText.string(dn.dn()));
+                out.append("\"dn\":").append(JsonStrings.quote(dn.dn()));
             } else if (e.info() instanceof PalEntry.Ski ski) {
-                out.append("\"ski\":").append(JsonText.string(ski.hex()));
+                out.append("\"ski\":").append(JsonStrings.quote(ski.hex()));
             } else if (e.info() instanceof PalEntry.Iasn iasn) {
-                out.append("\"iasn\":{\"issuer\":").append(JsonText.string(iasn.issuer()))
-                        .append(",\"serial\":").append(JsonText.string(iasn.serial().toString())).append('}');
+                out.append("\"iasn\":{\"issuer\":").append(JsonStrings.quote(iasn.issuer()))
+                        .append(",\"serial\":").append(JsonStrings.quote(iasn.serial().toString())).append('}');
             } else {
-                out.append("\"uri\":").append(JsonText.string(((PalEntry.Uri) e.info()).uri()));
+                out.append("\"uri\":").append(JsonStrings.quote(((PalEntry.Uri) e.info()).uri()));
             }
-            out.append("},\"uri\":").append(JsonText.string(e.uri())).append('}');
+            out.append("},\"uri\":").append(JsonStrings.quote(e.uri())).append('}');
         }
         return out.append("]}}").toString().getBytes(StandardCharsets.UTF_8);
     }

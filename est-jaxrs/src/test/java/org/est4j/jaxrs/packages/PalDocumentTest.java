@@ -1,5 +1,6 @@
 package org.est4j.jaxrs.packages;
 
+import org.est4j.jaxrs.JsonStrings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigInteger;
@@ -33,7 +34,7 @@ class PalDocumentTest {
 
     @Test
     void jsonStringsSurviveAnyText() {
-        String json = "[" + JsonText.string(HOSTILE) + "]";
+        String json = "[" + JsonStrings.quote(HOSTILE) + "]";
         String parsed = External.python("""
                 import sys, json
                 s = json.loads(sys.stdin.buffer.read().decode('utf-8'))[0]

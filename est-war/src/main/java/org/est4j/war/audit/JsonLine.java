@@ -2,14 +2,14 @@ package org.est4j.war.audit;
 
 import java.util.List;
 
+import org.est4j.jaxrs.JsonStrings;
+
 /**
  * One JSON object (RFC 8259) on one line, built member by member: what the audit trail writes. No JSON library is on
  * the WAR's class path (Tomcat ships none), and an object of strings, numbers and string arrays needs none.
  *
- * <p>Strings are escaped so that nothing a client sent can end the line, close the string or the object, or reach a
- * terminal as a control sequence: besides what RFC 8259 requires ({@code "}, {@code \} and U+0000 to U+001F), DEL,
- * the C1 controls, U+2028/U+2029 and unpaired surrogates are written as {@code \}{@code uXXXX}. An absent (null)
- * value leaves its member out.
+ * <p>Strings are escaped by {@link JsonStrings}, so that nothing a client sent can end the line, close the string or
+ * the object, or reach a terminal as a control sequence. An absent (null) value leaves its member out.
  */
 public final class JsonLine {
 
@@ -58,39 +58,7 @@ public final class JsonLine {
         return out.append(':');
     }
 
-    /** {@code value} as a JSON string, quotes included. */
-    static StringBuilder quote(StringBuilder b, String value) {
-        b.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20 || c >= 0x7f && c <= 0x9f || c == '\u2028' || c == '\u2029') {
-                        hex(b, c);
-                    } else if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                        b.append(c).append(value.charAt(++i)); // a pair is one character
-                    } else if (Character.isSurrogate(c)) {
-                        hex(b, c); // unpaired: not Unicode text, and not encodable in UTF-8
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"');
-    }
-
-    private static void hex(StringBuilder b, char c) {
-        String digits = Integer.toHexString(c);
-        b.append("\\u");
-        for (int pad = digits.length(); pad < 4; pad++) {
-            b.append('0');
-        }
-        b.append(digits);
+    private static StringBuilder quote(StringBuilder b, String value) {
+        return JsonStrings.append(b, value);
     }
 }
