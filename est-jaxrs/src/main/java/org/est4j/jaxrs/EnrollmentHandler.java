@@ -77,7 +77,7 @@ public final class EnrollmentHandler {
         this.policies = config.policies();
         this.keyEncryptionKeys = config.keyEncryptionKeys();
         this.signer = config.signer();
-        this.fullCmc = signer.map(s -> new FullCmcProcessor(ca, s)).orElse(null);
+        this.fullCmc = signer.map(s -> new FullCmcProcessor(ca, s, events)).orElse(null);
     }
 
     /** {@code GET /cacerts}: no authentication (RFC 7030 section 4.1.1). */

@@ -52,6 +52,8 @@ import org.est4j.spi.EnrollmentForbiddenException;
 import org.est4j.spi.EnrollmentRequest;
 import org.est4j.spi.EnrollmentResult;
 import org.est4j.spi.Issued;
+import org.est4j.jaxrs.events.Decision;
+import org.est4j.jaxrs.events.EstEvents;
 import org.est4j.spi.Pending;
 import org.est4j.spi.RevocationRequest;
 import org.est4j.spi.UnknownLabelException;
@@ -128,19 +130,33 @@ public final class FullCmcProcessor {
             CMCObjectIdentifiers.id_cmc_identityProof,
             CMCObjectIdentifiers.id_cmc_identityProofV2);
 
+    /** The operation name of full CMC enrollments in events and the audit trail. */
+    private static final String OPERATION = "fullcmc";
+
     private final CaService ca;
     private final ResponseSigner signer;
     private final Clock clock;
+    private final EstEvents events;
     private final SecureRandom random = new SecureRandom();
 
     public FullCmcProcessor(CaService ca, ResponseSigner signer) {
-        this(ca, signer, Clock.systemUTC());
+        this(ca, signer, EstEvents.NONE);
+    }
+
+    /** A processor that reports each body part's decision (issued, queued, refused) to {@code events}. */
+    public FullCmcProcessor(CaService ca, ResponseSigner signer, EstEvents events) {
+        this(ca, signer, Clock.systemUTC(), events);
     }
 
     FullCmcProcessor(CaService ca, ResponseSigner signer, Clock clock) {
+        this(ca, signer, clock, EstEvents.NONE);
+    }
+
+    private FullCmcProcessor(CaService ca, ResponseSigner signer, Clock clock, EstEvents events) {
         this.ca = Objects.requireNonNull(ca, "ca");
         this.signer = Objects.requireNonNull(signer, "signer");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.events = Objects.requireNonNull(events, "events");
     }
 
     /**
@@ -250,8 +266,9 @@ public final class FullCmcProcessor {
     private void enroll(Optional<String> label, TaggedRequest request, byte[] der, AuthenticatedClient client,
                         CmcResponseBuilder response) throws UnknownLabelException {
         long id = CmcRequestDecoder.bodyPartId(request);
+        CertificationRequest csr = null;
         try {
-            CertificationRequest csr = CmcRequestDecoder.decode(request, der, client);
+            csr = CmcRequestDecoder.decode(request, der, client);
             EnrollmentResult result = ca.enroll(new EnrollmentRequest(label, csr, client));
             if (result instanceof Issued issued) {
                 LOG.log(Level.INFO, "fullcmc: issued serial {0} to {1} for client {2} (bodyPartID {3})",
@@ -259,6 +276,8 @@ public final class FullCmcProcessor {
                         ClientText.quote(issued.certificate().getSubjectX500Principal().getName()), client.remoteAddress(), id);
                 response.success(id);
                 response.certificates(issued.certificate(), issued.chain());
+                // the reply is a 200 whatever each body part's outcome: the CMC status says the rest
+                events.decided(Decision.onRequest(Decision.Outcome.ISSUED, OPERATION, label, client, csr, issued.certificate(), 200, null));
             } else if (result instanceof Pending pending) {
                 long seconds = pending.retryAfterSeconds();
                 LOG.log(Level.INFO, "fullcmc: pending for client {0} (bodyPartID {1}), retry after {2} s",
@@ -266,14 +285,18 @@ public final class FullCmcProcessor {
                 PendInfo pendInfo = new PendInfo(pendToken(der),
                         new ASN1GeneralizedTime(Date.from(clock.instant().plusSeconds(seconds))));
                 response.pending(pendInfo, "the request awaits approval; repeat it after " + seconds + " s", id);
+                events.decided(Decision.onRequest(Decision.Outcome.QUEUED, OPERATION, label, client, csr, null, 200, null));
             }
         } catch (CmcFailure f) {
             LOG.log(Level.INFO, "fullcmc: refused request {0} from {1}: {2}", id, client.remoteAddress(), ClientText.quote(f.statusString()));
             response.failure(f, id);
+            events.decided(Decision.onRequest(Decision.Outcome.REFUSED, OPERATION, label, client, csr, null, 200, f.statusString()));
         } catch (UnknownLabelException e) {
             throw e;
         } catch (CaException e) {
-            response.failure(fromCa(e, "enrollment"), id);
+            CmcFailure f = fromCa(e, "enrollment");
+            response.failure(f, id);
+            events.decided(Decision.onRequest(Decision.Outcome.REFUSED, OPERATION, label, client, csr, null, 200, f.statusString()));
         }
     }
 

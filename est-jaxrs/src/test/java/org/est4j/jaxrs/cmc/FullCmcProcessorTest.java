@@ -122,6 +122,27 @@ class FullCmcProcessorTest {
     }
 
     @Test
+    void eachBodyPartsDecisionGoesToTheEvents() throws Exception {
+        List<org.est4j.jaxrs.events.Decision> decisions = new java.util.ArrayList<>();
+        FullCmcProcessor reporting = new FullCmcProcessor(ca, new ResponseSigner(raKey.getPrivate(), List.of(raCert, ca.ca.certificate())),
+                new org.est4j.jaxrs.events.EstEvents() {
+                    @Override
+                    public void decided(org.est4j.jaxrs.events.Decision decision) {
+                        decisions.add(decision);
+                    }
+                });
+        KeyPair key = TestPki.ecKey();
+        CmcTestMessages.Response response = CmcTestMessages.parse(reporting.process(Optional.empty(),
+                signed(pkiData(transactionControls(), pkcs10(3, TestPki.csr(key, "CN=audited", null))), clientCert, clientKey.getPrivate()),
+                client), raCert);
+        X509Certificate issued = certificateFor(response, key.getPublic());
+        assertEquals(1, decisions.size());
+        assertEquals(org.est4j.jaxrs.events.Decision.Outcome.ISSUED, decisions.get(0).outcome());
+        assertEquals("fullcmc", decisions.get(0).operation());
+        assertEquals(Optional.of(issued.getSerialNumber()), decisions.get(0).serial());
+    }
+
+    @Test
     void eachResponseHasAFreshSenderNonce() throws Exception {
         byte[] request = signed(pkiData(transactionControls(), pkcs10(3, TestPki.csr(TestPki.ecKey(), "CN=d", null))),
                 clientCert, clientKey.getPrivate());
