@@ -132,13 +132,7 @@ public final class EnrollmentHandler {
 
     /** {@code POST /simpleenroll}. */
     public EstReply enroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("enroll", label, http);
-        try {
-            return enroll(attempt, label, http, body);
-        } catch (RuntimeException | CaException e) {
-            refused(attempt, e);
-            throw e;
-        }
+        return recorded(new Attempt("enroll", label, http), attempt -> enroll(attempt, label, http, body));
     }
 
     private EstReply enroll(Attempt attempt, Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
@@ -157,13 +151,7 @@ public final class EnrollmentHandler {
 
     /** {@code POST /simplereenroll}: the certificate being renewed is the client's TLS certificate. */
     public EstReply reenroll(Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("reenroll", label, http);
-        try {
-            return reenroll(attempt, label, http, body);
-        } catch (RuntimeException | CaException e) {
-            refused(attempt, e);
-            throw e;
-        }
+        return recorded(new Attempt("reenroll", label, http), attempt -> reenroll(attempt, label, http, body));
     }
 
     private EstReply reenroll(Attempt attempt, Optional<String> label, HttpRequestInfo http, InputStream body) throws CaException {
@@ -200,13 +188,7 @@ public final class EnrollmentHandler {
      * encrypted key package. Whatever the format needs from the request is checked before a key is generated.
      */
     public EstReply serverKeyGen(Optional<String> label, HttpRequestInfo http, String accept, InputStream body) throws CaException {
-        Attempt attempt = new Attempt("serverkeygen", label, http);
-        try {
-            return serverKeyGen(attempt, label, http, accept, body);
-        } catch (RuntimeException | CaException e) {
-            refused(attempt, e);
-            throw e;
-        }
+        return recorded(new Attempt("serverkeygen", label, http), attempt -> serverKeyGen(attempt, label, http, accept, body));
     }
 
     private EstReply serverKeyGen(Attempt attempt, Optional<String> label, HttpRequestInfo http, String accept, InputStream body)
@@ -344,6 +326,22 @@ public final class EnrollmentHandler {
      * The first leg of HTTP authentication (a challenge to a client that presented nothing, a stale Digest nonce) is
      * the protocol, not a decision, and is not recorded.
      */
+    /** One operation on its {@link Attempt}. */
+    @FunctionalInterface
+    private interface Operation {
+        EstReply run(Attempt attempt) throws CaException;
+    }
+
+    /** Runs {@code operation}; a failure is reported as the attempt's refusal, then passed on to become the reply. */
+    private EstReply recorded(Attempt attempt, Operation operation) throws CaException {
+        try {
+            return operation.run(attempt);
+        } catch (RuntimeException | CaException e) {
+            refused(attempt, e);
+            throw e;
+        }
+    }
+
     private void refused(Attempt attempt, Exception failure) {
         if (events == EstEvents.NONE) {
             return;
