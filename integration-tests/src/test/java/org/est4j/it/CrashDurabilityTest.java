@@ -88,8 +88,8 @@ class CrashDurabilityTest {
 
     /** A Tomcat base of its own (server.xml from est-war, the WAR as ROOT) and a data directory of its own. */
     private void prepare() throws Exception {
-        deleteTree(base);
-        deleteTree(home);
+        Scratch.deleteTree(base);
+        Scratch.deleteTree(home);
         for (String dir : List.of("conf", "webapps", "logs", "work", "temp")) {
             Files.createDirectories(base.resolve(dir));
         }
@@ -219,15 +219,5 @@ class CrashDurabilityTest {
 
     private static URI estUri(String operation) {
         return URI.create("https://localhost:" + HTTPS + "/.well-known/est/" + operation);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
     }
 }

@@ -98,7 +98,7 @@ class MultiNodeTest {
         Path softhsmConf = dir.resolve("softhsm2.conf");
         assertEquals(softhsmConf.toString(), System.getenv("SOFTHSM2_CONF"),
                 "run through Maven: integration-tests' surefire configuration sets SOFTHSM2_CONF for this test");
-        PostgresCluster.deleteTree(dir);
+        Scratch.deleteTree(dir);
         Files.createDirectories(dir);
 
         postgres = PostgresCluster.start(dir.resolve("postgres"));
@@ -190,7 +190,7 @@ class MultiNodeTest {
 
     private static void startHaproxy() throws Exception {
         Path runDir = Files.createDirectories(dir.resolve("haproxy"));
-        haproxyPort = PostgresCluster.freePort();
+        haproxyPort = Scratch.freePort();
         String config = Files.readString(Path.of(System.getProperty("est.it.multinode.haproxy")), StandardCharsets.UTF_8)
                 .replace("@LISTEN_PORT@", Integer.toString(haproxyPort))
                 .replace("@BACKEND_A@", Integer.toString(a.proxyPort()))

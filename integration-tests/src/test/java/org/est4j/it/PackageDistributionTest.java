@@ -17,7 +17,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.Date;
 import java.util.HexFormat;
 import java.util.List;
@@ -105,7 +104,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
         tampQuery = Rfc8295Messages.tampStatusQuery(managerKeys.getPrivate(), manager, TAMP_SEQ);
 
         packages = home.resolve("packages");
-        deleteTree(packages);
+        Scratch.deleteTree(packages);
         Path label = packages.resolve("default");
         Files.createDirectories(label.resolve("eecerts"));
         Files.createDirectories(label.resolve("firmware"));
@@ -131,7 +130,7 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
 
     @AfterAll
     static void removePackages() throws IOException {
-        deleteTree(packages);
+        Scratch.deleteTree(packages);
     }
 
     private EstHttp as(KeyPair keys, X509Certificate certificate) throws Exception {
@@ -309,16 +308,6 @@ class PackageDistributionTest extends OwnConfigurationScenarios {
     private static void pem(Path file, X509Certificate cert) throws IOException {
         try (JcaPEMWriter w = new JcaPEMWriter(Files.newBufferedWriter(file))) {
             w.writeObject(cert);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (dir != null && Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 

@@ -1,8 +1,6 @@
 package org.est4j.it;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +11,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A throw-away PostgreSQL 15 cluster for one test class: {@code initdb} into a directory of its own, the server on a
@@ -57,11 +53,11 @@ final class PostgresCluster implements AutoCloseable {
                 // a stale pid file: nothing runs
             }
         }
-        deleteTree(dir);
+        Scratch.deleteTree(dir);
         Files.createDirectories(dir);
         byte[] secret = new byte[18];
         new SecureRandom().nextBytes(secret);
-        PostgresCluster cluster = new PostgresCluster(dir.toAbsolutePath(), freePort(), HexFormat.of().formatHex(secret));
+        PostgresCluster cluster = new PostgresCluster(dir.toAbsolutePath(), Scratch.freePort(), HexFormat.of().formatHex(secret));
         try {
             cluster.init();
             return cluster;
@@ -167,7 +163,7 @@ final class PostgresCluster implements AutoCloseable {
             }
             running = false;
         }
-        deleteTree(dir);
+        Scratch.deleteTree(dir);
     }
 
     private static boolean asRoot() {
@@ -201,22 +197,6 @@ final class PostgresCluster implements AutoCloseable {
         }
         if (p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ":\n" + out);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 }

@@ -2,7 +2,6 @@ package org.est4j.it;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,9 +53,9 @@ final class ProxyProcess implements AutoCloseable {
     static ProxyProcess start(Kind kind, Path estHome, int backendPort) throws IOException, InterruptedException {
         Path configs = Path.of(System.getProperty("est.it.proxy.configs"));
         Path runDir = Path.of("target", "proxies", kind.name().toLowerCase()).toAbsolutePath();
-        deleteRecursively(runDir);
+        Scratch.deleteTree(runDir);
         Files.createDirectories(runDir);
-        int port = freePort();
+        int port = Scratch.freePort();
         String config = Files.readString(configs.resolve(kind.file), StandardCharsets.UTF_8)
                 .replace("@LISTEN_PORT@", Integer.toString(port))
                 .replace("@BACKEND_PORT@", Integer.toString(backendPort))
@@ -124,27 +123,10 @@ final class ProxyProcess implements AutoCloseable {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     private static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

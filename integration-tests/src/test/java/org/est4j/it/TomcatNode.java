@@ -45,10 +45,10 @@ final class TomcatNode implements AutoCloseable {
         this.name = name;
         this.base = base.toAbsolutePath();
         this.home = home.toAbsolutePath();
-        this.httpPort = PostgresCluster.freePort();
-        this.httpsPort = PostgresCluster.freePort();
-        this.shutdownPort = PostgresCluster.freePort();
-        this.proxyPort = PostgresCluster.freePort();
+        this.httpPort = Scratch.freePort();
+        this.httpsPort = Scratch.freePort();
+        this.shutdownPort = Scratch.freePort();
+        this.proxyPort = Scratch.freePort();
     }
 
     TomcatNode jvmOption(String option) {
@@ -88,7 +88,7 @@ final class TomcatNode implements AutoCloseable {
      * DataSource, the driver jar in lib/, the WAR as webapps/ROOT.war.
      */
     void prepare(Path tomcatHome, Path war, Path jdbcDriver, Jdbc jdbc) throws IOException {
-        PostgresCluster.deleteTree(base);
+        Scratch.deleteTree(base);
         for (String dir : List.of("conf", "lib", "webapps", "logs", "work", "temp")) {
             Files.createDirectories(base.resolve(dir));
         }

@@ -42,7 +42,7 @@ class WildflyCliDecoyTest {
     @BeforeAll
     static void commands() throws IOException {
         wildfly = Path.of(System.getProperty("est.it.wildfly.home"));
-        deleteTree(DIR);
+        Scratch.deleteTree(DIR);
         commands = Files.createDirectories(DIR.resolve("est-home"));
         Files.writeString(commands.resolve("wildfly-tls.cli"), "/system-property=" + MARK + ":add(value=applied)\n");
     }
@@ -125,16 +125,5 @@ class WildflyCliDecoyTest {
             }
         }
         return all;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

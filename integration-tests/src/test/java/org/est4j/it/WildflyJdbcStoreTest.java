@@ -55,8 +55,8 @@ class WildflyJdbcStoreTest {
         assumeTrue(!Boolean.getBoolean("est.it.wildfly.skip") && Files.isExecutable(WILDFLY.resolve("bin/standalone.sh")),
                 "WildFly is left out (-Dit.wildfly.skip=true)");
         pg = PostgresCluster.start(TARGET.resolve("wildfly-jdbc-pg"));
-        PostgresCluster.deleteTree(HOME);
-        PostgresCluster.deleteTree(BASE);
+        Scratch.deleteTree(HOME);
+        Scratch.deleteTree(BASE);
         Files.createDirectories(HOME);
         Files.writeString(HOME.resolve("db-password"), pg.password() + "\n");
         // the datasource for the WAR; the URL for the set-up below, which runs outside WildFly
