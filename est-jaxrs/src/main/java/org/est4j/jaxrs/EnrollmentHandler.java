@@ -82,13 +82,7 @@ public final class EnrollmentHandler {
 
     /** {@code GET /cacerts}: no authentication (RFC 7030 section 4.1.1). */
     public EstReply caCertificates(Optional<String> label, String remoteAddress) throws CaException {
-        CaCertificates certificates;
-        try {
-            certificates = ca.caCertificates(new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
-        } catch (CaException e) {
-            backendError("cacerts", e);
-            throw e;
-        }
+        CaCertificates certificates = ca.caCertificates(new CaCertificatesRequest(label, AuthenticatedClient.anonymous(remoteAddress)));
         LabelPolicy.ResponseDialect dialect = policies.of(label).responses();
         // The CA certificates rarely change, and /cacerts is what every client polls: the encoded reply is
         // kept per label for as long as the CA returns the same certificates.
@@ -117,12 +111,7 @@ public final class EnrollmentHandler {
      */
     public EstReply csrAttributes(Optional<String> label, HttpRequestInfo http) throws CaException {
         Optional<CsrAttributes> attributes;
-        try {
-            attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(label, http)));
-        } catch (CaException e) {
-            backendError("csrattrs", e);
-            throw e;
-        }
+        attributes = ca.csrAttributes(new CsrAttributesRequest(label, authenticator.identify(label, http)));
         if (attributes.isEmpty() || attributes.get().items().isEmpty()) {
             return EstReply.empty(204, Map.of());
         }
@@ -357,9 +346,6 @@ public final class EnrollmentHandler {
         } else if (failure instanceof CaException e) {
             status = ErrorReplies.status(e);
             reason = status == 500 ? "the CA failed" : e.getMessage();
-            if (status >= 500) {
-                events.backendError(EstEvents.Backend.CA, attempt.operation);
-            }
         } else {
             status = 500;
             reason = "internal error";
@@ -394,11 +380,6 @@ public final class EnrollmentHandler {
         return AuthenticatedClient.unverified(new UnverifiedIdentity(http.tlsChain(), user, reason), http.remoteAddress());
     }
 
-    private void backendError(String operation, CaException e) {
-        if (ErrorReplies.status(e) >= 500) {
-            events.backendError(EstEvents.Backend.CA, operation);
-        }
-    }
 
     /** What is known of an enrollment request so far, for its decision's record: filled in as the request is checked. */
     private static final class Attempt {

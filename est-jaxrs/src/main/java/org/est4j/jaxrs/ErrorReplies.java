@@ -8,6 +8,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.WebApplicationException;
 
+import org.est4j.jaxrs.events.RequestContext;
 import org.est4j.spi.CaException;
 import org.est4j.spi.CaOperationNotSupportedException;
 import org.est4j.spi.CaUnavailableException;
@@ -43,6 +44,9 @@ public final class ErrorReplies {
 
     private static EstReply fromCa(CaException e) {
         int status = status(e);
+        if (status == 500 || status == 503) { // not 501: an operation the CA does not offer is no failure
+            RequestContext.caFailed();
+        }
         Map<String, String> headers = new LinkedHashMap<>();
         if (e instanceof CaUnavailableException u) {
             u.retryAfter().ifPresent(d -> headers.put("Retry-After", Long.toString(Math.max(1, d.toSeconds()))));

@@ -27,6 +27,8 @@ public final class Servlets {
         public int localPort = 8081;
         public String requestUri = "/.well-known/est/simpleenroll";
         public String queryString;
+        /** The path below the servlet's mapping, as a filter on {@code /.well-known/est/*} sees it. */
+        public String pathInfo = "/simpleenroll";
 
         public Request header(String name, String value) {
             headers.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
@@ -48,6 +50,7 @@ public final class Servlets {
                         case "getRemoteAddr" -> remoteAddress;
                         case "getRequestURI" -> requestUri;
                         case "getQueryString" -> queryString;
+                        case "getPathInfo" -> pathInfo;
                         case "getLocalPort" -> localPort;
                         case "getHeader" -> values((String) args[0]).isEmpty() ? null : values((String) args[0]).get(0);
                         case "getHeaders" -> Collections.enumeration(values((String) args[0]));

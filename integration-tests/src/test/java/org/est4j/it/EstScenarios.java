@@ -481,6 +481,26 @@ abstract class EstScenarios {
                 printed);
     }
 
+    // ---- operations: probes and metrics ------------------------------------------------------------------
+
+    /**
+     * The probes answer on the server itself, and {@code /metrics} is closed by default: 404, not an anonymous page,
+     * while neither {@code metrics.token-file} nor {@code metrics.client-subject} is set (this deployment sets none).
+     * Behind a TLS terminator only {@code /.well-known/est/} is forwarded, so the subclasses there skip it.
+     */
+    @Test
+    void probesAnswerAndMetricsAreClosedByDefault() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(this instanceof BehindProxyScenarios, "only /.well-known/est/ is proxied");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(Pki.tls(target.ca(), null))
+                .connectTimeout(java.time.Duration.ofSeconds(20)).build();
+        for (String path : List.of("/health/live", "/health/ready", "/metrics")) {
+            java.net.http.HttpResponse<String> reply = client.send(java.net.http.HttpRequest.newBuilder(target.estBase().resolve(path))
+                    .timeout(java.time.Duration.ofSeconds(30)).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(path.equals("/metrics") ? 404 : 200, reply.statusCode(), () -> path + ": " + reply.body());
+            assertFalse(reply.body().contains("est4j_"), () -> path + " shows metrics: " + reply.body());
+        }
+    }
+
     // ---- self-signed client certificates, for the subclasses whose TLS set-up decides what happens ----------
 
     /** Where the TLS layer judges client certificates (JSSE, Elytron): a self-signed one never gets an HTTP exchange. */

@@ -54,6 +54,7 @@ import org.est4j.spi.EnrollmentResult;
 import org.est4j.spi.Issued;
 import org.est4j.jaxrs.events.Decision;
 import org.est4j.jaxrs.events.EstEvents;
+import org.est4j.jaxrs.events.RequestContext;
 import org.est4j.spi.Pending;
 import org.est4j.spi.RevocationRequest;
 import org.est4j.spi.UnknownLabelException;
@@ -376,8 +377,10 @@ public final class FullCmcProcessor {
             return new CmcFailure(CMCFailInfo.unsupportedExt, e.getMessage());
         }
         if (e instanceof CaUnavailableException) {
+            RequestContext.caFailed();
             return new CmcFailure(CMCFailInfo.tryLater, e.getMessage());
         }
+        RequestContext.caFailed();
         LOG.log(Level.ERROR, "fullcmc: the CA failed during " + operation, e);
         return new CmcFailure(CMCFailInfo.internalCAError, "the CA could not process the " + operation
                 + "; the server log has the details");

@@ -35,6 +35,15 @@ public class RequestEventsFilter implements Filter {
 
     private volatile EstEvents events;
 
+    /** The filter {@code web.xml} declares: it finds the deployment's listener through CDI. */
+    public RequestEventsFilter() {
+    }
+
+    /** A filter reporting to {@code events}, for tests of the filter alone. */
+    RequestEventsFilter(EstEvents events) {
+        this.events = events;
+    }
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         EstEvents listener = events();
@@ -52,6 +61,9 @@ public class RequestEventsFilter implements Filter {
         } finally {
             RequestContext.clear();
             Path path = Path.of(http.getPathInfo());
+            if (context.wasCaFailure()) {
+                listener.backendError(EstEvents.Backend.CA, path.operation());
+            }
             listener.requestCompleted(path.operation(), path.label(), status, System.nanoTime() - context.startNanos());
         }
     }
