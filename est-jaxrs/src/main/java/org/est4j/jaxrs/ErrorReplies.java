@@ -59,7 +59,7 @@ public final class ErrorReplies {
 
     /**
      * The status a CA's failure is answered with: its refusals are the client's (400, 403, 404), what it does not
-     * offer is 501, its unavailability 503; anything else is the CA's own failure (500). Also what the metrics and
+     * offer is 501, its unavailability 503, an upstream CA's unacceptable answer 502; anything else is the CA's own failure (500). Also what the metrics and
      * the audit trail record.
      */
     public static int status(CaException e) {
@@ -73,6 +73,8 @@ public final class ErrorReplies {
             return 501;
         } else if (e instanceof CaUnavailableException) {
             return 503;
+        } else if (e instanceof org.est4j.spi.CaUpstreamException) {
+            return 502;
         }
         return 500;
     }

@@ -378,6 +378,9 @@ public final class FullCmcProcessor {
         if (e instanceof CaUnavailableException) {
             return new CmcFailure(CMCFailInfo.tryLater, e.getMessage());
         }
+        if (e instanceof org.est4j.spi.CaUpstreamException) {
+            return new CmcFailure(CMCFailInfo.internalCAError, e.getMessage()); // written for the client, like the 502 reason
+        }
         LOG.log(Level.ERROR, "fullcmc: the CA failed during " + operation, e);
         return new CmcFailure(CMCFailInfo.internalCAError, "the CA could not process the " + operation
                 + "; the server log has the details");
