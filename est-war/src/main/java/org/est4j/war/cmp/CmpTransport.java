@@ -1,10 +1,10 @@
 package org.est4j.war.cmp;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -32,21 +33,18 @@ final class CmpTransport {
     private static final int MAX_RESPONSE_BYTES = 1024 * 1024;
 
     private final URI url;
-    private final HttpClient client;
+    private final SSLContext tls;
+    private final Duration connectTimeout;
     private final Duration timeout;
     private final Duration retryAfter;
 
     CmpTransport(URI url, Optional<List<X509Certificate>> trustAnchors, Duration connectTimeout, Duration timeout,
                  Duration retryAfter) throws GeneralSecurityException, IOException {
         this.url = url;
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
         this.retryAfter = retryAfter;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1);
-        if (trustAnchors.isPresent()) {
-            builder.sslContext(sslContext(trustAnchors.get()));
-        }
-        this.client = builder.build();
+        this.tls = trustAnchors.isPresent() ? sslContext(trustAnchors.get()) : null;
     }
 
     /** The transport {@code url} and the PEM anchors file (relative to {@code home}) describe. */
@@ -70,33 +68,59 @@ final class CmpTransport {
         return context;
     }
 
-    /** Sends one DER PKIMessage and returns the DER of the answer. */
+    /**
+     * Sends one DER PKIMessage and returns the DER of the answer. One connection per message, closed after it, as
+     * OpenSSL's own CMP client does: a CMP server may hold a kept-alive connection for the rest of a transaction and
+     * stall a request that arrives on another one.
+     */
     byte[] exchange(byte[] request) throws CaUnavailableException, CaUpstreamException {
-        HttpRequest post = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", MEDIA_TYPE)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build();
-        HttpResponse<byte[]> response;
+        HttpURLConnection connection = null;
         try {
-            response = client.send(post, HttpResponse.BodyHandlers.ofByteArray());
+            connection = (HttpURLConnection) url.toURL().openConnection(java.net.Proxy.NO_PROXY);
+            if (tls != null && connection instanceof HttpsURLConnection https) {
+                https.setSSLSocketFactory(tls.getSocketFactory());
+            }
+            connection.setConnectTimeout((int) connectTimeout.toMillis());
+            connection.setReadTimeout((int) timeout.toMillis());
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setDoOutput(true);
+            connection.setRequestMethod("POST");
+            connection.setRequestProperty("Content-Type", MEDIA_TYPE);
+            connection.setRequestProperty("Connection", "close");
+            connection.setFixedLengthStreamingMode(request.length);
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(request);
+            }
+            int status = connection.getResponseCode();
+            if (status == 503 || status == 502 || status == 504) {
+                throw new CaUnavailableException("the upstream CA is unavailable right now (HTTP " + status + ")", retryAfter, null);
+            }
+            String type = connection.getContentType() == null ? "" : connection.getContentType();
+            // an error answer may still carry a CMP error message (RFC 9811 section 3.4): that says more than the status
+            InputStream body = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            byte[] der = body == null ? new byte[0] : readLimited(body);
+            if (!type.toLowerCase(java.util.Locale.ROOT).startsWith(MEDIA_TYPE) || der.length == 0) {
+                throw new CaUpstreamException("the upstream CA answered HTTP " + status + " without a CMP message");
+            }
+            return der;
         } catch (IOException e) {
             throw new CaUnavailableException("the upstream CA cannot be reached right now", retryAfter, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CaUnavailableException("interrupted while waiting for the upstream CA", retryAfter, e);
+        } finally {
+            if (connection != null) {
+                connection.disconnect();
+            }
         }
-        int status = response.statusCode();
-        if (status == 503 || status == 502 || status == 504) {
-            throw new CaUnavailableException("the upstream CA is unavailable right now (HTTP " + status + ")", retryAfter, null);
+    }
+
+    private static byte[] readLimited(InputStream in) throws IOException, CaUpstreamException {
+        try (in) {
+            byte[] der = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+            if (der.length > MAX_RESPONSE_BYTES) {
+                throw new CaUpstreamException("the upstream CA's response is larger than " + MAX_RESPONSE_BYTES + " bytes");
+            }
+            return der;
         }
-        String type = response.headers().firstValue("Content-Type").orElse("");
-        boolean cmp = type.toLowerCase(java.util.Locale.ROOT).startsWith(MEDIA_TYPE);
-        // an error answer may still carry a CMP error message (RFC 9811 section 3.4): that says more than the status
-        if (!cmp || response.body().length == 0) {
-            throw new CaUpstreamException("the upstream CA answered HTTP " + status + " without a CMP message");
-        }
-        if (response.body().length > MAX_RESPONSE_BYTES) {
-            throw new CaUpstreamException("the upstream CA's response is larger than " + MAX_RESPONSE_BYTES + " bytes");
-        }
-        return response.body();
     }
 
     URI url() {
