@@ -191,6 +191,11 @@ public final class CmpUpstream implements CaService {
      */
     private EnrollmentResult certify(org.est4j.spi.AuthenticatedClient from, CertificationRequest csr, PKIBody body)
             throws CaException {
+        if (!from.isAuthenticated()) {
+            // closed by default: a person's approval (RFC 7030 section 3.7) is the local CA's queue; nobody approves here
+            throw new EnrollmentForbiddenException("the client is not fully authenticated, and requests for this CA are "
+                    + "forwarded only for authenticated clients");
+        }
         String id = ApprovalQueue.idOf(from, csr.der());
         synchronized (locks[Math.floorMod(id.hashCode(), locks.length)]) {
             Optional<PendingTransactions.Entry> waiting = read(id);

@@ -40,6 +40,10 @@ import org.est4j.war.config.Est4jConfig;
  */
 class CmpUpstreamOpenSslTest {
 
+    /** A client that authenticated with HTTP Basic. */
+    private static final AuthenticatedClient DEVICE = new AuthenticatedClient(List.of(), Optional.of("device"),
+            java.util.Set.of(org.est4j.spi.AuthenticationMethod.HTTP_BASIC), "127.0.0.1");
+
     @TempDir
     static Path home;
     static CmpFixtures pki;
@@ -75,7 +79,7 @@ class CmpUpstreamOpenSslTest {
     }
 
     private static EnrollmentRequest enrollment(CertificationRequest csr) {
-        return new EnrollmentRequest(Optional.of("up"), csr, AuthenticatedClient.anonymous("127.0.0.1"));
+        return new EnrollmentRequest(Optional.of("up"), csr, DEVICE);
     }
 
     @Test
@@ -164,10 +168,37 @@ class CmpUpstreamOpenSslTest {
             CertificationRequest csr = CmpFixtures.csr("CN=device-1,O=Example", pki.newClientKey);
             // the mock server insists that oldCertID names the certificate it returns: so the "current" one is that
             Issued issued = assertInstanceOf(Issued.class, upstream(server.url(), Map.of()).reenroll(new ReenrollmentRequest(
-                    Optional.of("up"), csr, AuthenticatedClient.anonymous("127.0.0.1"), pki.rekeyed, RenewalKind.REKEY)));
+                    Optional.of("up"), csr, DEVICE, pki.rekeyed, RenewalKind.REKEY)));
             assertEquals(pki.rekeyed, issued.certificate());
             assertTrue(server.log().contains("received KUR"), server.log());
         }
+    }
+
+    @Test
+    void revokesWithRrForTheHolder() throws Exception {
+        try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "rr", macServer("client.pem"))) {
+            CmpUpstream upstream = upstream(server.url(), Map.of());
+            AuthenticatedClient stranger = AuthenticatedClient.anonymous("127.0.0.1");
+            org.est4j.spi.RevocationRequest byStranger = new org.est4j.spi.RevocationRequest(Optional.of("up"),
+                    pki.client.getIssuerX500Principal(), pki.client.getSerialNumber(), 1, Optional.empty(), Optional.empty(), stranger);
+            assertThrows(org.est4j.spi.EnrollmentForbiddenException.class, () -> upstream.revoke(byStranger));
+            assertFalse(server.log().contains("received RR"), "refused before anything goes upstream");
+            AuthenticatedClient owner = new AuthenticatedClient(List.of(pki.client), Optional.empty(),
+                    java.util.Set.of(org.est4j.spi.AuthenticationMethod.TLS_CLIENT_CERTIFICATE), "127.0.0.1");
+            upstream.revoke(new org.est4j.spi.RevocationRequest(Optional.of("up"), pki.client.getIssuerX500Principal(),
+                    pki.client.getSerialNumber(), 1, Optional.empty(), Optional.empty(), owner));
+            assertTrue(server.log().contains("received RR"), server.log());
+        }
+    }
+
+    @Test
+    void anIncompletelyAuthenticatedClientIsNotForwarded() throws Exception {
+        AuthenticatedClient unverified = AuthenticatedClient.unverified(new org.est4j.spi.UnverifiedIdentity(List.of(),
+                Optional.of("mallory"), "wrong password"), "127.0.0.1");
+        org.est4j.spi.EnrollmentForbiddenException e = assertThrows(org.est4j.spi.EnrollmentForbiddenException.class,
+                () -> upstream("http://127.0.0.1:9/", Map.of()).enroll(new EnrollmentRequest(Optional.of("up"),
+                        CmpFixtures.csr("CN=device-1,O=Example", pki.clientKey), unverified)));
+        assertTrue(e.getMessage().contains("authenticated"), e.getMessage());
     }
 
     @Test
