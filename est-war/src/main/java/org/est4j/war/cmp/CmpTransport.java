@@ -87,7 +87,6 @@ final class CmpTransport {
             connection.setDoOutput(true);
             connection.setRequestMethod("POST");
             connection.setRequestProperty("Content-Type", MEDIA_TYPE);
-            connection.setRequestProperty("Connection", "close");
             connection.setFixedLengthStreamingMode(request.length);
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(request);
@@ -108,7 +107,7 @@ final class CmpTransport {
             throw new CaUnavailableException("the upstream CA cannot be reached right now", retryAfter, e);
         } finally {
             if (connection != null) {
-                connection.disconnect();
+                connection.disconnect(); // closes the socket: no kept-alive connection for the next message
             }
         }
     }
