@@ -11,6 +11,7 @@ import org.bouncycastle.asn1.cmp.ErrorMsgContent;
 import org.bouncycastle.asn1.cmp.InfoTypeAndValue;
 import org.bouncycastle.asn1.cmp.PKIBody;
 import org.bouncycastle.asn1.cmp.PKIHeader;
+import org.bouncycastle.asn1.cmp.PKIStatusInfo;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.cert.cmp.GeneralPKIMessage;
 import org.bouncycastle.cert.cmp.ProtectedPKIMessage;
@@ -113,9 +114,15 @@ final class CmpClient {
             throw new CaUpstreamException("the upstream CA's response is not a CMP message", e);
         }
         if (!general.hasProtection()) {
-            String said = general.getBody().getType() == PKIBody.TYPE_ERROR
-                    ? " (an unprotected error, not trusted: " + CmpStatus.text(ErrorMsgContent.getInstance(general.getBody().getContent())
-                    .getPKIStatusInfo().getStatusString()) + ")" : "";
+            String said = "";
+            try {
+                if (general.getBody().getType() == PKIBody.TYPE_ERROR) {
+                    said = " (an unprotected error, not trusted: " + CmpStatus.text(ErrorMsgContent.getInstance(
+                            general.getBody().getContent()).getPKIStatusInfo().getStatusString()) + ")";
+                }
+            } catch (RuntimeException e) {
+                said = " (an unprotected, malformed error)";
+            }
             throw new CaUpstreamException("the upstream CA's response is not protected" + said);
         }
         ProtectedPKIMessage response = new ProtectedPKIMessage(general);
@@ -131,7 +138,13 @@ final class CmpClient {
             throw new CaUpstreamException("the upstream CA's response has no senderNonce of at least 128 bits");
         }
         if (response.getBody().getType() == PKIBody.TYPE_ERROR) {
-            throw status.refusal(ErrorMsgContent.getInstance(response.getBody().getContent()).getPKIStatusInfo());
+            PKIStatusInfo info;
+            try {
+                info = ErrorMsgContent.getInstance(response.getBody().getContent()).getPKIStatusInfo();
+            } catch (RuntimeException e) {
+                throw new CaUpstreamException("the upstream CA answered with a malformed error message", e);
+            }
+            throw status.refusal(info);
         }
         return new Reply(response, new Transaction(transactionId, header.getSenderNonce().getOctets()));
     }

@@ -69,6 +69,7 @@ import org.est4j.war.localca.ApprovalQueue;
  *       {@code cmp.ca-certificates}.</li>
  *   <li>{@code /csrattrs}: {@code genm id-it-certReqTemplate}; no template is 204.</li>
  *   <li>CMC {@code revokeRequest}: {@code rr}, for the holder of the certificate or a registration authority.</li>
+ *   <li>{@code /serverkeygen}: not offered (501).</li>
  *   <li>{@code waiting}/{@code pollRep}: 202 with the upstream's {@code checkAfter}; the client's repetition polls the
  *       same transaction ({@link PendingTransactions}).</li>
  * </ul>
@@ -128,6 +129,8 @@ public final class CmpUpstream implements CaService {
         List<X509Certificate> fresh;
         try {
             fresh = fetchCaCertificates();
+        } catch (RuntimeException e) {
+            throw malformed(e);
         } catch (CaUnavailableException e) {
             if (cached != null) {
                 return new CaCertificates(cached.certificates()); // stale beats none while the upstream is away
@@ -208,9 +211,12 @@ public final class CmpUpstream implements CaService {
                 return answer(id, csr, client.start(body, settings.implicitConfirm()), pending.now(), false);
             } catch (CaUnavailableException e) {
                 throw e; // the transaction stays: the next repetition polls it again
-            } catch (CaException | RuntimeException e) {
+            } catch (CaException e) {
                 forget(id);
                 throw e;
+            } catch (RuntimeException e) {
+                forget(id);
+                throw malformed(e);
             }
         }
     }
@@ -221,7 +227,9 @@ public final class CmpUpstream implements CaService {
         int type = reply.body().getType();
         if (type == PKIBody.TYPE_POLL_REP) {
             PollRepContent poll = PollRepContent.getInstance(reply.body().getContent());
-            long checkAfter = poll.size() > 0 ? poll.getCheckAfter(0).longValueExact() : settings.retryAfterSeconds();
+            // bounded: a day at most, whatever the upstream says
+            long checkAfter = poll.size() > 0 ? poll.getCheckAfter(0).getValue().min(BigInteger.valueOf(86400)).longValue()
+                    : settings.retryAfterSeconds();
             save(id, new PendingTransactions.Entry(reply.transaction(), poll.size() > 0 ? poll.getCertReqId(0).getValue()
                     : BigInteger.ZERO, started));
             return new Pending(Duration.ofSeconds(Math.max(1, checkAfter)));
@@ -326,11 +334,23 @@ public final class CmpUpstream implements CaService {
         return out;
     }
 
+    /**
+     * Not offered: the key est4j would generate cannot be held across a {@code waiting} upstream (the client's
+     * repetition would poll for a certificate of a key already dropped), and RFC 9483's central key generation is the
+     * CA's own business. 501, as for a CA without server-side key generation.
+     */
+    @Override
+    public org.est4j.spi.ServerKeyGenResult serverKeyGen(org.est4j.spi.ServerKeyGenRequest request) throws CaException {
+        throw new org.est4j.spi.CaOperationNotSupportedException("serverkeygen");
+    }
+
     @Override
     public Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) throws CaException {
         Optional<ASN1Encodable> template;
         try {
             template = generalInfo(CMPObjectIdentifiers.id_it_certReqTemplate);
+        } catch (RuntimeException e) {
+            throw malformed(e);
         } catch (CaUnavailableException e) {
             throw e;
         } catch (CaException e) {
@@ -359,6 +379,14 @@ public final class CmpUpstream implements CaService {
         } catch (IOException e) {
             throw new CaUpstreamException("est4j could not build the revocation request", e);
         }
+        try {
+            revoke(body);
+        } catch (RuntimeException e) {
+            throw malformed(e);
+        }
+    }
+
+    private void revoke(PKIBody body) throws CaException {
         CmpClient.Reply reply = client.start(body, false);
         if (reply.body().getType() != PKIBody.TYPE_REVOCATION_REP) {
             throw unexpected(reply, "rp");
@@ -379,6 +407,11 @@ public final class CmpUpstream implements CaService {
         } catch (java.security.cert.CertificateParsingException e) {
             return false;
         }
+    }
+
+    /** A response that passed the checks but whose content does not parse: the upstream's fault, never a 500. */
+    private static CaUpstreamException malformed(RuntimeException e) {
+        return new CaUpstreamException("the upstream CA's response is malformed", e);
     }
 
     private static CaUpstreamException unexpected(CmpClient.Reply reply, String expected) {
