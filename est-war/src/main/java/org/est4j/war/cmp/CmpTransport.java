@@ -69,9 +69,9 @@ final class CmpTransport {
     }
 
     /**
-     * Sends one DER PKIMessage and returns the DER of the answer. One connection per message, closed after it, as
-     * OpenSSL's own CMP client does: a CMP server may hold a kept-alive connection for the rest of a transaction and
-     * stall a request that arrives on another one.
+     * Sends one DER PKIMessage and returns the DER of the answer. One connection per message, closed after it
+     * ({@code Connection: close}), as OpenSSL's own CMP client does: a transaction then never depends on a connection
+     * that est4j holds, which a polled transaction outlives.
      */
     byte[] exchange(byte[] request) throws CaUnavailableException, CaUpstreamException {
         HttpURLConnection connection = null;
@@ -87,6 +87,10 @@ final class CmpTransport {
             connection.setDoOutput(true);
             connection.setRequestMethod("POST");
             connection.setRequestProperty("Content-Type", MEDIA_TYPE);
+            // HttpURLConnection, not java.net.http: this header is allowed here (with "close") and refused there. Without
+            // it a server may hold the connection for the rest of the transaction and cancel the transaction when the
+            // connection goes away (openssl cmp's server does so a second after), e.g. across a restart of est4j.
+            connection.setRequestProperty("Connection", "close");
             connection.setFixedLengthStreamingMode(request.length);
             try (OutputStream out = connection.getOutputStream()) {
                 out.write(request);
