@@ -95,6 +95,18 @@ class CmpUpstreamOpenSslTest {
     }
 
     @Test
+    void anImplicitConfirmationIsUsedOnlyWhenGranted() throws Exception {
+        try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "implicit", macServer("client.pem", "-grant_implicitconf"))) {
+            assertInstanceOf(Issued.class, upstream(server.url(), Map.of())
+                    .enroll(enrollment(CmpFixtures.csr("CN=device-1,O=Example", pki.clientKey))));
+            assertFalse(server.log().contains("received CERTCONF"), "granted: no certConf: " + server.log());
+            assertInstanceOf(Issued.class, upstream(server.url(), Map.of("ca.up.cmp.implicit-confirm", "false"))
+                    .enroll(enrollment(CmpFixtures.csr("CN=device-1,O=Example", pki.clientKey))));
+            assertTrue(server.log().contains("received CERTCONF"), "not asked for, not granted: certConf: " + server.log());
+        }
+    }
+
+    @Test
     void caCertificatesFallBackToTheConfiguredFileWhenTheUpstreamSendsNone() throws Exception {
         try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "cacerts", macServer("client.pem"))) {
             CaCertificates certs = upstream(server.url(), Map.of()).caCertificates(
@@ -140,8 +152,8 @@ class CmpUpstreamOpenSslTest {
             CertificationRequest csr = CmpFixtures.csr("CN=device-1,O=Example", pki.clientKey);
             Pending pending = assertInstanceOf(Pending.class, upstream(server.url(), Map.of()).enroll(enrollment(csr)));
             assertEquals(3, pending.retryAfterSeconds());
-            // the client waits as told; a new instance reads the transaction from EST_HOME, as after a restart (openssl's
-            // server cancels a transaction a second after a connection it kept open goes away: est4j keeps none)
+            // the client waits as told; a new instance reads the transaction from EST_HOME, as after a restart (the real
+            // restart, whose dropped connections openssl's server would punish, is CmpUpstreamTest's)
             Thread.sleep(pending.retryAfter().toMillis());
             Issued issued = assertInstanceOf(Issued.class, upstream(server.url(), Map.of()).enroll(enrollment(csr)));
             assertEquals(pki.client, issued.certificate());
