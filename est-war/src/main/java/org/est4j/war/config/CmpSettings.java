@@ -65,7 +65,7 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
         return switch (type) {
             case "local" -> false;
             case "cmp" -> true;
-            default -> throw bad(source, "ca." + name + ".type", type, "local (est4j's own CA, the default) or cmp (an upstream CA "
+            default -> throw Est4jConfig.bad(source, "ca." + name + ".type", type, "local (est4j's own CA, the default) or cmp (an upstream CA "
                     + "reached over CMP, ca." + name + ".cmp.*)");
         };
     }
@@ -105,17 +105,17 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
                 case "cmp.protection" -> protection = switch (value) {
                     case "mac" -> Protection.MAC;
                     case "signature" -> Protection.SIGNATURE;
-                    default -> throw bad(source, key, value, "mac (a shared secret) or signature (an RA key and certificate)");
+                    default -> throw Est4jConfig.bad(source, key, value, "mac (a shared secret) or signature (an RA key and certificate)");
                 };
                 case "cmp.mac.algorithm" -> mac = switch (value) {
                     case "pbmac1" -> MacAlgorithm.PBMAC1;
                     case "password-based-mac" -> MacAlgorithm.PASSWORD_BASED_MAC;
-                    default -> throw bad(source, key, value, "pbmac1 (RFC 9481, the default) or password-based-mac (RFC 4210)");
+                    default -> throw Est4jConfig.bad(source, key, value, "pbmac1 (RFC 9481, the default) or password-based-mac (RFC 4210)");
                 };
                 case "cmp.mac.secret-file" -> secretFile = Optional.of(file(source, key, value));
                 case "cmp.mac.secret-env" -> {
                     if (!ENV_NAME.matcher(value).matches()) {
-                        throw bad(source, key, value, "the name of an environment variable, such as EST4J_CMP_SECRET");
+                        throw Est4jConfig.bad(source, key, value, "the name of an environment variable, such as EST4J_CMP_SECRET");
                     }
                     secretEnv = Optional.of(value);
                 }
@@ -125,7 +125,7 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
                         + prefix + "cmp.mac.secret-env");
                 case "cmp.mac.reference" -> {
                     if (value.isEmpty() || value.length() > 128 || !value.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-                        throw bad(source, key, value, "the reference (senderKID) the upstream knows the secret by, 1-128 printable characters");
+                        throw Est4jConfig.bad(source, key, value, "the reference (senderKID) the upstream knows the secret by, 1-128 printable characters");
                     }
                     reference = Optional.of(value);
                 }
@@ -136,20 +136,16 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
                     try {
                         recipient = Optional.of(new X500Principal(value));
                     } catch (IllegalArgumentException ex) {
-                        throw bad(source, key, value, "an X.500 name such as CN=Issuing CA,O=Example");
+                        throw Est4jConfig.bad(source, key, value, "an X.500 name such as CN=Issuing CA,O=Example");
                     }
                 }
                 case "cmp.ca-certificates" -> caCerts = Optional.of(file(source, key, value));
-                case "cmp.connect-timeout-seconds" -> connect = intIn(source, key, value, 1, 300);
-                case "cmp.timeout-seconds" -> timeout = intIn(source, key, value, 1, 600);
-                case "cmp.cacerts-cache-seconds" -> cache = intIn(source, key, value, 0, 604800);
-                case "cmp.retry-after-seconds" -> retryAfter = intIn(source, key, value, 1, 86400);
-                case "cmp.implicit-confirm" -> implicit = switch (value) {
-                    case "true", "on" -> true;
-                    case "false", "off" -> false;
-                    default -> throw bad(source, key, value, "true or false");
-                };
-                case "cmp.pending-max-hours" -> pendingHours = intIn(source, key, value, 1, 8760);
+                case "cmp.connect-timeout-seconds" -> connect = Est4jConfig.intIn(source, key, value, 1, 300);
+                case "cmp.timeout-seconds" -> timeout = Est4jConfig.intIn(source, key, value, 1, 600);
+                case "cmp.cacerts-cache-seconds" -> cache = Est4jConfig.intIn(source, key, value, 0, 604800);
+                case "cmp.retry-after-seconds" -> retryAfter = Est4jConfig.intIn(source, key, value, 1, 86400);
+                case "cmp.implicit-confirm" -> implicit = Est4jConfig.bool(source, key, value);
+                case "cmp.pending-max-hours" -> pendingHours = Est4jConfig.intIn(source, key, value, 1, 8760);
                 default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' (a CA of type cmp has "
                         + String.join(", ", KEYS.stream().filter(k -> !k.equals("cmp.mac.secret")).toList()) + ")");
             }
@@ -190,30 +186,14 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw bad(source, key, value, "an http:// or https:// URL of the upstream's CMP endpoint, path or alias included, "
+        throw Est4jConfig.bad(source, key, value, "an http:// or https:// URL of the upstream's CMP endpoint, path or alias included, "
                 + "without user information");
     }
 
     private static String file(ConfigOrigins source, String key, String value) {
         if (value.isEmpty() || value.chars().anyMatch(c -> c < 0x20)) {
-            throw bad(source, key, value, "a file name, relative to EST_HOME or absolute");
+            throw Est4jConfig.bad(source, key, value, "a file name, relative to EST_HOME or absolute");
         }
         return value;
-    }
-
-    private static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw bad(source, key, value, "a whole number from " + min + " to " + max);
-    }
-
-    private static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
-        return new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected " + expected);
     }
 }

@@ -471,7 +471,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static boolean bool(ConfigOrigins source, String key, String value) {
+    static boolean bool(ConfigOrigins source, String key, String value) {
         return switch (value) {
             case "true", "on" -> true;
             case "false", "off" -> false;
@@ -788,7 +788,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
+    /** {@code value} as a whole number from {@code min} to {@code max}, or the refusal naming {@code key} (CmpSettings too). */
+    static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value);
             if (n >= min && n <= max) {
@@ -800,7 +801,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         throw bad(source, key, value, "a whole number from " + min + " to " + max);
     }
 
-    private static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
+    /** The one-line refusal of {@code key} = {@code value}, saying what is {@code expected} (CmpSettings too). */
+    static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
         return new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected " + expected);
     }
 
