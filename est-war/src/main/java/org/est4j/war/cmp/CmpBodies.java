@@ -55,12 +55,22 @@ final class CmpBodies {
 
     /**
      * The client's request as it came: a PKCS#10 request as {@code p10cr} (RFC 9483 section 4.1.4), a CRMF CertReqMsg
-     * from {@code /fullcmc} as {@code cr} (section 4.1.2). Its proof of possession is the client's own signature.
+     * from {@code /fullcmc} as {@code cr} (section 4.1.2). Its proof of possession is the client's own signature, unless
+     * a CRMF request's certReqId is not 0: then it is {@code raVerified}.
      */
     static PKIBody certificationRequest(CertificationRequest csr) throws CsrRejectedException {
         try {
             if (csr.format() == CertificationRequest.Format.CRMF) {
-                return new PKIBody(PKIBody.TYPE_CERT_REQ, new CertReqMessages(CertReqMsg.getInstance(csr.der())));
+                CertReqMsg message = CertReqMsg.getInstance(csr.der());
+                org.bouncycastle.asn1.crmf.CertRequest request = message.getCertReq();
+                if (request.getCertReqId().hasValue(0)) {
+                    return new PKIBody(PKIBody.TYPE_CERT_REQ, new CertReqMessages(message));
+                }
+                // RFC 9483 section 4.1.1 wants certReqId 0, and the client's POP signs its own id: the same request with
+                // id 0 and raVerified, since est4j verified that signature
+                message = new CertReqMsg(new org.bouncycastle.asn1.crmf.CertRequest(0, request.getCertTemplate(),
+                        request.getControls()), new org.bouncycastle.asn1.crmf.ProofOfPossession(), message.getRegInfo());
+                return new PKIBody(PKIBody.TYPE_CERT_REQ, new CertReqMessages(message));
             }
             return new PKIBody(PKIBody.TYPE_P10_CERT_REQ, org.bouncycastle.asn1.pkcs.CertificationRequest.getInstance(csr.der()));
         } catch (IllegalArgumentException e) {

@@ -107,6 +107,41 @@ class CmpUpstreamOpenSslTest {
     }
 
     @Test
+    void aCrmfRequestOfFullCmcGoesAsCrWithItsOwnProofOfPossession() throws Exception {
+        try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "cr", macServer("client.pem"))) {
+            Issued issued = assertInstanceOf(Issued.class, upstream(server.url(), Map.of()).enroll(enrollment(crmf(0))));
+            assertEquals(pki.client, issued.certificate());
+            assertTrue(server.log().contains("received CR"), "and the server verified its POP: " + server.log());
+        }
+    }
+
+    @Test
+    void aCrmfRequestWithAnotherIdGoesAsCrWithIdZeroAndRaVerified() throws Exception {
+        try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "cr-ra", macServer("client.pem", "-accept_raverified"))) {
+            assertInstanceOf(Issued.class, upstream(server.url(), Map.of()).enroll(enrollment(crmf(7))));
+        }
+        try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "cr-no-ra", macServer("client.pem"))) {
+            CsrRejectedException e = assertThrows(CsrRejectedException.class,
+                    () -> upstream(server.url(), Map.of()).enroll(enrollment(crmf(7))));
+            assertTrue(e.getMessage().contains("badPOP"), "raVerified is what went: " + e.getMessage());
+        }
+    }
+
+    /** A /fullcmc CRMF request of the client's key, POP signed, with {@code certReqId}. */
+    private static CertificationRequest crmf(int certReqId) throws Exception {
+        org.bouncycastle.cert.crmf.CertificateRequestMessage crmf = new org.bouncycastle.cert.crmf.jcajce
+                .JcaCertificateRequestMessageBuilder(java.math.BigInteger.valueOf(certReqId))
+                .setSubject(new javax.security.auth.x500.X500Principal("CN=device-1,O=Example"))
+                .setPublicKey(pki.clientKey.getPublic())
+                .setProofOfPossessionSigningKeySigner(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(pki.clientKey.getPrivate()))
+                .build();
+        return new CertificationRequest(CertificationRequest.Format.CRMF, crmf.getEncoded(),
+                new javax.security.auth.x500.X500Principal("CN=device-1,O=Example"), pki.clientKey.getPublic(), List.of(), List.of(),
+                Optional.empty());
+    }
+
+    @Test
     void caCertificatesFallBackToTheConfiguredFileWhenTheUpstreamSendsNone() throws Exception {
         try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "cacerts", macServer("client.pem"))) {
             CaCertificates certs = upstream(server.url(), Map.of()).caCertificates(
