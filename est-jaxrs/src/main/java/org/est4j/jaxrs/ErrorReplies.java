@@ -44,7 +44,7 @@ public final class ErrorReplies {
 
     private static EstReply fromCa(CaException e) {
         int status = status(e);
-        if (status == 500 || status == 503) { // not 501: an operation the CA does not offer is no failure
+        if (status == 500 || status == 502 || status == 503) { // not 501: an operation the CA does not offer is no failure
             RequestContext.caFailed();
         }
         Map<String, String> headers = new LinkedHashMap<>();
@@ -63,8 +63,8 @@ public final class ErrorReplies {
 
     /**
      * The status a CA's failure is answered with: its refusals are the client's (400, 403, 404), what it does not
-     * offer is 501, its unavailability 503; anything else is the CA's own failure (500). Also what the metrics and
-     * the audit trail record.
+     * offer is 501, its unavailability 503, an upstream CA's unacceptable answer 502; anything else is the CA's own
+     * failure (500). Also what the metrics and the audit trail record.
      */
     public static int status(CaException e) {
         if (e instanceof CsrRejectedException) {
@@ -77,6 +77,8 @@ public final class ErrorReplies {
             return 501;
         } else if (e instanceof CaUnavailableException) {
             return 503;
+        } else if (e instanceof org.est4j.spi.CaUpstreamException) {
+            return 502;
         }
         return 500;
     }

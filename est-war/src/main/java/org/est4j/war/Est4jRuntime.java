@@ -50,6 +50,8 @@ public class Est4jRuntime {
     private EstEvents events = EstEvents.NONE;
     private AuditTrail audit;
     private Metrics metrics;
+    /** The CAs of {@code ca.<name>.type = cmp}, by name, opened at start so that a missing secret or key fails the deployment. */
+    private java.util.Map<String, org.est4j.war.cmp.CmpUpstream> cmpUpstreams = java.util.Map.of();
 
     /**
      * What {@code /metrics} serves and who may read it.
@@ -74,6 +76,28 @@ public class Est4jRuntime {
         LOG.log(Level.INFO, "est4j store: {0}", home.store().description());
         LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
         startEvents();
+        openCmpUpstreams();
+    }
+
+    private void openCmpUpstreams() {
+        java.util.Map<String, org.est4j.war.cmp.CmpUpstream> opened = new java.util.LinkedHashMap<>();
+        for (org.est4j.war.config.CmpSettings settings : home.config().cmpCas().values()) {
+            try {
+                opened.put(settings.name(), org.est4j.war.cmp.CmpUpstream.open(settings, home.directory()));
+            } catch (IOException | java.security.GeneralSecurityException e) {
+                throw new org.est4j.war.config.ConfigException("CMP CA '" + settings.name() + "' (ca." + settings.name()
+                        + ".cmp.*): " + e.getMessage(), e);
+            }
+            LOG.log(Level.INFO, "est4j CMP CA {0}: {1}, {2} protection", settings.name(), settings.url(),
+                    settings.protection().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        cmpUpstreams = java.util.Map.copyOf(opened);
+    }
+
+    /** The CMP CA serving {@code label} ({@code ca.<name>.type = cmp}); empty for a local CA or an unknown label. */
+    public Optional<org.est4j.war.cmp.CmpUpstream> cmpUpstream(Optional<String> label) {
+        String name = home.config().caFor(label);
+        return name == null ? Optional.empty() : Optional.ofNullable(cmpUpstreams.get(name));
     }
 
     /** The metrics and the audit trail, as {@code metrics.*} and {@code audit*} configure them. */

@@ -381,6 +381,9 @@ public final class FullCmcProcessor {
             return new CmcFailure(CMCFailInfo.tryLater, e.getMessage());
         }
         RequestContext.caFailed();
+        if (e instanceof org.est4j.spi.CaUpstreamException) {
+            return new CmcFailure(CMCFailInfo.internalCAError, e.getMessage()); // written for the client, like the 502 reason
+        }
         LOG.log(Level.ERROR, "fullcmc: the CA failed during " + operation, e);
         return new CmcFailure(CMCFailInfo.internalCAError, "the CA could not process the " + operation
                 + "; the server log has the details");

@@ -58,6 +58,12 @@ class RequestEventsFilterTest {
     }
 
     @Test
+    void anUpstreamCasUnacceptableAnswerIsABackendError() throws Exception {
+        serve("/cmp1/simpleenroll", new org.est4j.spi.CaUpstreamException("the upstream certified another key"));
+        assertEquals(List.of("backend CA simpleenroll", "completed simpleenroll cmp1 502"), events);
+    }
+
+    @Test
     void refusalsAndUnofferedOperationsAreNoBackendErrors() throws Exception {
         serve("/simpleenroll", new EnrollmentForbiddenException("not yours"));
         serve("/eecerts", new CaOperationNotSupportedException("no end-entity certificates here"));

@@ -50,13 +50,15 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param store            where the shared state is kept ({@code store*})
  * @param metrics          who may read {@code /metrics} ({@code metrics.*}); off unless configured
  * @param audit            the JSON audit trail's file and rotation ({@code audit*})
+ * @param cmpCas           CAs of {@code ca.<name>.type = cmp}, reached over CMP (not in {@code cas})
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
                           Map<String, String> proxy, LabelPolicies policies, KeygenFiles keygen, SignerFiles signer,
                           List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
                           org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation,
-                          StoreSettings store, MetricsSettings metrics, AuditSettings audit) {
+                          StoreSettings store, MetricsSettings metrics, AuditSettings audit,
+                          Map<String, CmpSettings> cmpCas) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -142,6 +144,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         raTrustAnchorFiles = List.copyOf(raTrustAnchorFiles);
         java.util.Objects.requireNonNull(httpAuth, "httpAuth");
         java.util.Objects.requireNonNull(revocation, "revocation");
+        cmpCas = Map.copyOf(cmpCas);
     }
 
     /** The forwarding filter's configuration, or null when no trusted proxy is configured (the default). */
@@ -329,10 +332,26 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         }
 
         Map<String, CaSettings> cas = new LinkedHashMap<>();
-        caKeys.forEach((name, keys) -> cas.put(name, caSettings(source, name, keys)));
+        Map<String, CmpSettings> cmpCas = new LinkedHashMap<>();
+        caKeys.forEach((name, keys) -> {
+            if (CmpSettings.isCmp(source, name, keys)) {
+                cmpCas.put(name, CmpSettings.parse(source, name, keys));
+                return;
+            }
+            Map<String, String> local = new LinkedHashMap<>(keys);
+            local.remove("type");
+            List<String> cmpKeys = local.keySet().stream().filter(k -> k.startsWith("cmp.")).map(k -> "ca." + name + "." + k).toList();
+            if (!cmpKeys.isEmpty()) {
+                throw new ConfigException(source.of(cmpKeys) + ": '" + String.join("', '", cmpKeys) + "' only apply with 'ca." + name
+                        + ".type' = 'cmp'");
+            }
+            cas.put(name, caSettings(source, name, local));
+        });
         labels.forEach((label, caName) -> {
-            if (!cas.containsKey(caName)) {
-                throw bad(source, "label." + label + ".ca", caName, "the name of a configured CA (" + String.join(", ", cas.keySet()) + ")");
+            if (!cas.containsKey(caName) && !cmpCas.containsKey(caName)) {
+                java.util.Set<String> names = new java.util.LinkedHashSet<>(cas.keySet());
+                names.addAll(cmpCas.keySet());
+                throw bad(source, "label." + label + ".ca", caName, "the name of a configured CA (" + String.join(", ", names) + ")");
             }
         });
         try {
@@ -361,7 +380,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
                         freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
                 cryptoProvider, revocation, StoreSettings.parse(source, storeKeys),
-                MetricsSettings.parse(source, metricsKeys), AuditSettings.parse(source, auditKeys));
+                MetricsSettings.parse(source, metricsKeys), AuditSettings.parse(source, auditKeys), cmpCas);
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */
@@ -452,7 +471,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static boolean bool(ConfigOrigins source, String key, String value) {
+    static boolean bool(ConfigOrigins source, String key, String value) {
         return switch (value) {
             case "true", "on" -> true;
             case "false", "off" -> false;
@@ -584,7 +603,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 case "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label", "pkcs11.pin-file",
                      "pkcs11.pin-env" -> pkcs11Keys.put(e.getKey(), value);
                 default -> throw new ConfigException(source.of(key) + ": unknown key '" + key + "' (a CA has "
-                        + String.join(", ", KeyGrammar.CA.stream().filter(k -> !k.equals("pkcs11.pin")).toList()) + ")");
+                        + String.join(", ", KeyGrammar.CA.stream().filter(k -> !k.equals("pkcs11.pin") && !k.startsWith("cmp.") && !k.equals("type")).toList()) + ")");
             }
         }
         Pkcs11Settings token = null;
@@ -769,7 +788,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         return out;
     }
 
-    private static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
+    /** {@code value} as a whole number from {@code min} to {@code max}, or the refusal naming {@code key} (CmpSettings too). */
+    static int intIn(ConfigOrigins source, String key, String value, int min, int max) {
         try {
             int n = Integer.parseInt(value);
             if (n >= min && n <= max) {
@@ -781,7 +801,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         throw bad(source, key, value, "a whole number from " + min + " to " + max);
     }
 
-    private static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
+    /** The one-line refusal of {@code key} = {@code value}, saying what is {@code expected} (CmpSettings too). */
+    static ConfigException bad(ConfigOrigins source, String key, String value, String expected) {
         return new ConfigException(source.of(key) + ": '" + key + "' = '" + value + "': expected " + expected);
     }
 

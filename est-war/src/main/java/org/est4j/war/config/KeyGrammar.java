@@ -52,7 +52,11 @@ final class KeyGrammar {
             "extended-key-usage", "csr-attributes", "csr-template-subject", "csr-template-key", "csr-template-extensions",
             "approval", "retry-after-seconds", "allowed-keys", "allowed-signature-digests", "crl-validity-hours",
             "crl-distribution-point", "key-store", "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label",
-            "pkcs11.pin-file", "pkcs11.pin-env", "pkcs11.pin");
+            "pkcs11.pin-file", "pkcs11.pin-env", "pkcs11.pin", "type", "cmp.url", "cmp.tls-trust-anchors", "cmp.protection",
+            "cmp.mac.algorithm", "cmp.mac.secret-file", "cmp.mac.secret-env", "cmp.mac.reference", "cmp.signature.key",
+            "cmp.signature.certificates", "cmp.server-certificate", "cmp.recipient", "cmp.ca-certificates",
+            "cmp.connect-timeout-seconds", "cmp.timeout-seconds", "cmp.cacerts-cache-seconds", "cmp.retry-after-seconds",
+            "cmp.implicit-confirm", "cmp.pending-max-hours", "cmp.mac.secret");
     /** After {@code policy.} or {@code label.<label>.}. */
     static final List<String> POLICY = List.of("server-keygen", "server-keygen.key-algorithm", "responses", "incomplete-auth",
             "csr-attributes.enforce", "channel-binding", "channel-binding.ra-exempt", "http-auth", "require-tls-and-http",
