@@ -15,7 +15,7 @@ import javax.security.auth.x500.X500Principal;
  * <p>est4j has verified the CMC message's signature and authenticated the HTTP client; it has
  * <em>not</em> decided whether this client may revoke this certificate. That is the CA's decision:
  * typical rules are "the holder of the certificate" (compare {@link AuthenticatedClient#certificate()})
- * or "a registration authority".
+ * or "a registration authority", which {@link #askedByHolderOrRegistrationAuthority()} answers.
  *
  * @param label          the CA label from the request path, empty for the default CA
  * @param issuer         the issuer of the certificate to revoke
@@ -38,5 +38,28 @@ public record RevocationRequest(Optional<String> label, X500Principal issuer, Bi
         Objects.requireNonNull(invalidityDate, "invalidityDate");
         Objects.requireNonNull(comment, "comment");
         Objects.requireNonNull(client, "client");
+    }
+
+    /** {@code id-kp-cmcRA} (RFC 6402 section 2.10). */
+    private static final String CMC_RA = "1.3.6.1.5.5.7.3.28";
+
+    /**
+     * est4j's own CAs' rule of who may revoke, for a CA that wants the same: the client authenticated with the very
+     * certificate to revoke (same issuer and serial number), or with a certificate that has the {@code id-kp-cmcRA}
+     * extended key usage, a registration authority.
+     */
+    public boolean askedByHolderOrRegistrationAuthority() {
+        java.security.cert.X509Certificate own = client.certificate().orElse(null);
+        if (own == null) {
+            return false;
+        }
+        if (own.getSerialNumber().equals(serialNumber) && own.getIssuerX500Principal().equals(issuer)) {
+            return true;
+        }
+        try {
+            return own.getExtendedKeyUsage() != null && own.getExtendedKeyUsage().contains(CMC_RA);
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false; // an extension that does not parse grants nothing
+        }
     }
 }

@@ -80,7 +80,6 @@ import org.est4j.war.localca.ApprovalQueue;
 public final class CmpUpstream implements CaService {
 
     private static final System.Logger LOG = System.getLogger(CmpUpstream.class.getName());
-    private static final String CMC_RA = "1.3.6.1.5.5.7.3.28";
 
     private final CmpSettings settings;
     private final CmpClient client;
@@ -367,10 +366,7 @@ public final class CmpUpstream implements CaService {
      */
     @Override
     public void revoke(RevocationRequest request) throws CaException {
-        X509Certificate own = request.client().certificate().orElse(null);
-        boolean holder = own != null && own.getSerialNumber().equals(request.serialNumber())
-                && own.getIssuerX500Principal().equals(request.issuer());
-        if (!holder && !isRegistrationAuthority(own)) {
+        if (!request.askedByHolderOrRegistrationAuthority()) {
             throw new EnrollmentForbiddenException("only the holder of the certificate or a registration authority may revoke it");
         }
         PKIBody body;
@@ -401,13 +397,6 @@ public final class CmpUpstream implements CaService {
         }
     }
 
-    private static boolean isRegistrationAuthority(X509Certificate certificate) {
-        try {
-            return certificate != null && certificate.getExtendedKeyUsage() != null && certificate.getExtendedKeyUsage().contains(CMC_RA);
-        } catch (java.security.cert.CertificateParsingException e) {
-            return false;
-        }
-    }
 
     /** A response that passed the checks but whose content does not parse: the upstream's fault, never a 500. */
     private static CaUpstreamException malformed(RuntimeException e) {

@@ -147,10 +147,7 @@ public class LocalCaService implements CaService {
         if (!hasIssued(ca, request.serialNumber())) {
             throw new CsrRejectedException("this CA has issued no certificate with serial " + request.serialNumber().toString(16));
         }
-        X509Certificate own = request.client().certificate().orElse(null);
-        boolean holder = own != null && own.getSerialNumber().equals(request.serialNumber())
-                && own.getIssuerX500Principal().equals(request.issuer());
-        if (!holder && !isRegistrationAuthority(own)) {
+        if (!request.askedByHolderOrRegistrationAuthority()) {
             throw new EnrollmentForbiddenException("only the holder of the certificate (as TLS client certificate) "
                     + "or a registration authority may revoke it");
         }
@@ -206,14 +203,6 @@ public class LocalCaService implements CaService {
         }
     }
 
-    private static boolean isRegistrationAuthority(X509Certificate certificate) {
-        try {
-            return certificate != null && certificate.getExtendedKeyUsage() != null
-                    && certificate.getExtendedKeyUsage().contains("1.3.6.1.5.5.7.3.28");
-        } catch (java.security.cert.CertificateParsingException e) {
-            return false;
-        }
-    }
 
     @Override
     public Optional<CsrAttributes> csrAttributes(CsrAttributesRequest request) throws CaException {
