@@ -50,6 +50,7 @@ public class Est4jRuntime {
     private EstEvents events = EstEvents.NONE;
     private AuditTrail audit;
     private Metrics metrics;
+    private org.est4j.war.console.ConsoleAccess console;
 
     /**
      * What {@code /metrics} serves and who may read it.
@@ -74,6 +75,27 @@ public class Est4jRuntime {
         LOG.log(Level.INFO, "est4j store: {0}", home.store().description());
         LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
         startEvents();
+        startConsole();
+    }
+
+    /** The operator console's access control, as {@code console.*} configures it; nothing while it is off. */
+    private void startConsole() {
+        org.est4j.war.config.ConsoleSettings settings = home.config().console();
+        if (!settings.enabled()) {
+            LOG.log(Level.INFO, "est4j operator console: off (/console/ answers 404; see console.role, console.client-subject)");
+            return;
+        }
+        console = new org.est4j.war.console.ConsoleAccess(settings, new org.est4j.war.access.AdminCertificate(settings.clientSubject(),
+                new ClientCertificateValidator(home.clientTrustAnchors(), home.revocationChecking())));
+        LOG.log(Level.INFO, "est4j operator console: served at /console/ to {0}{1}{2}",
+                settings.role().map(r -> "container users in role " + r).orElse(""), settings.role().isPresent()
+                        && settings.clientSubject().isPresent() ? " and " : "",
+                settings.clientSubject().map(s -> "the client certificate " + s.getName()).orElse(""));
+    }
+
+    /** The operator console's access control; empty while the console is off. */
+    public Optional<org.est4j.war.console.ConsoleAccess> console() {
+        return Optional.ofNullable(console);
     }
 
     /** The metrics and the audit trail, as {@code metrics.*} and {@code audit*} configure them. */
