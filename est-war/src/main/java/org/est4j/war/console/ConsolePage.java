@@ -39,6 +39,8 @@ final class ConsolePage {
     record Search(Map<String, String> fields, boolean done, List<FoundView> found, boolean more, int page) {
     }
 
+    private static final DateTimeFormatter TIME_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(java.time.ZoneOffset.UTC);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     private final StringBuilder out = new StringBuilder(16 * 1024);
@@ -83,7 +85,7 @@ final class ConsolePage {
                     .append("</code> <span class=\"state\">").append(p.state() == ApprovalQueue.State.REJECTED ? "rejected" : "waiting")
                     .append("</span></h3><dl>");
             row("CA / label", p.ca() + (p.label().isEmpty() ? "" : " / " + p.label()), null);
-            row("Received", p.received(), null);
+            row("Received", time(p.received()), null);
             out.append("<dt>Client</dt><dd>");
             if (p.provenBy().isEmpty()) {
                 out.append("<span class=\"badge unverified\">not authenticated</span> ");
@@ -97,7 +99,7 @@ final class ConsolePage {
             }
             out.append("</dd>");
             row("Subject", p.subject().isEmpty() ? "(empty)" : p.subject(), p.subjectProven() ? "matches the client certificate" : "unverified");
-            row("Subject alt. names", p.noSubjectAltNames() ? "none" : p.subjectAltNames(), p.noSubjectAltNames() ? null : "unverified");
+            row("Subject alt. names", p.noSubjectAltNames() ? "none" : p.subjectAltNamesText(), p.noSubjectAltNames() ? null : "unverified");
             row("Key", p.key(), "possession proven by the CSR signature");
             row("Why it waits", p.why(), null);
             row("Client address", p.remoteAddress(), null);
@@ -180,6 +182,15 @@ final class ConsolePage {
             out.append("<a href=\"").append(Html.text(pageLink(f, search.page() + 1))).append("\">older &rarr;</a>");
         }
         out.append("</nav></section>");
+    }
+
+    /** An ISO-8601 instant of the queue's records as the page shows times; as recorded when it is none. */
+    private static String time(String instant) {
+        try {
+            return TIME_SECONDS.format(Instant.parse(instant));
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 
     private static String pageLink(Map<String, String> fields, int page) {
@@ -266,7 +277,7 @@ final class ConsolePage {
             dl{display:grid;grid-template-columns:160px 1fr;gap:4px 14px;margin:0 0 10px}
             dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
             .claim{margin-top:3px}
-            .badge{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;vertical-align:1px}
+            .badge{display:inline-block;white-space:nowrap;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600;vertical-align:1px}
             .unverified{background:#fde8e7;color:var(--bad);border:1px solid #f2b8b5}
             .proven{background:#e7f3ea;color:var(--ok);border:1px solid #b9dcc2}
             .revoked{background:#fde8e7;color:var(--bad);border:1px solid #f2b8b5}

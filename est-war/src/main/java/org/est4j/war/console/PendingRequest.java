@@ -57,7 +57,7 @@ public record PendingRequest(String ca, String id, ApprovalQueue.State state, St
         }
         boolean subjectProven = !subject.isEmpty() && subject.equals(d.get(ApprovalQueue.VERIFIED_SUBJECT));
         String decision = entry.state() == ApprovalQueue.State.REJECTED
-                ? "rejected " + d.getOrDefault("rejected", "") + " by " + d.getOrDefault("rejected-by", "?")
+                ? "rejected " + shortTime(d.getOrDefault("rejected", "")) + " by " + d.getOrDefault("rejected-by", "?")
                         + (d.containsKey("rejected-note") ? ": " + d.get("rejected-note") : "")
                 : "";
         return new PendingRequest(ca, entry.id(), entry.state(), d.getOrDefault("received", ""), d.getOrDefault("label", ""), subject,
@@ -65,9 +65,47 @@ public record PendingRequest(String ca, String id, ApprovalQueue.State state, St
                 d.getOrDefault("why", ""), d.getOrDefault("remote-address", ""), decision);
     }
 
+    private static final java.util.regex.Pattern SAN_ENTRY =
+            java.util.regex.Pattern.compile("SubjectAltName\\[type=([A-Z0-9_]+), value=(.*?)\\](?=, SubjectAltName\\[|$)");
+
+    /**
+     * The subjectAltName as people read it ({@code DNS device.example, IP 192.0.2.1}) from the queue's record (the SPI
+     * values' {@code toString}); as recorded when it has another form.
+     */
+    public String subjectAltNamesText() {
+        String list = subjectAltNames.strip();
+        if (!list.startsWith("[") || !list.endsWith("]")) {
+            return subjectAltNames;
+        }
+        java.util.regex.Matcher m = SAN_ENTRY.matcher(list.substring(1, list.length() - 1));
+        List<String> names = new ArrayList<>();
+        while (m.find()) {
+            String type = switch (m.group(1)) {
+                case "DNS_NAME" -> "DNS";
+                case "RFC822_NAME" -> "email";
+                case "IP_ADDRESS" -> "IP";
+                case "URI" -> "URI";
+                case "DIRECTORY_NAME" -> "DirName";
+                case "REGISTERED_ID" -> "RID";
+                default -> m.group(1);
+            };
+            names.add(type + " " + m.group(2));
+        }
+        return names.isEmpty() ? subjectAltNames : String.join(", ", names);
+    }
+
     /** Whether the request asks for no subjectAltName. */
     public boolean noSubjectAltNames() {
         return subjectAltNames.isBlank() || subjectAltNames.equals("[]");
+    }
+
+    private static String shortTime(String instant) {
+        try {
+            return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC)
+                    .format(java.time.Instant.parse(instant));
+        } catch (java.time.format.DateTimeParseException e) {
+            return instant;
+        }
     }
 
     private static String provenPart(String description) {

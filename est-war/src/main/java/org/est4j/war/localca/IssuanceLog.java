@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -349,9 +350,11 @@ final class IssuanceLog implements IssuedCertificates {
                         }
                         throw new IOException(file + ": a record is damaged", e);
                     }
-                    if (query.matches(c, c.getNotBefore().toInstant())) {
+                    // the log keeps no time: the CA dates notBefore back by its clock-skew allowance from the moment of issue
+                    Instant issued = c.getNotBefore().toInstant().plus(LocalCa.CLOCK_SKEW);
+                    if (query.matches(c, issued)) {
                         matches++;
-                        newest.addLast(new Found(c, c.getNotBefore().toInstant()));
+                        newest.addLast(new Found(c, issued));
                         if (newest.size() > keep) {
                             newest.removeFirst();
                         }

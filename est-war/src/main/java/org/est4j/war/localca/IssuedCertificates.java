@@ -52,8 +52,8 @@ public interface IssuedCertificates extends Closeable {
      * @param subjectContains a substring of the subject (RFC 2253 form, as {@code X500Principal.getName()}), any case;
      *                        empty: any subject
      * @param serial          exactly this serial
-     * @param issuedFrom      issued at or after (a file store reads the certificate's notBefore, a database the time of
-     *                        record)
+     * @param issuedFrom      issued at or after (a file store: the certificate's notBefore plus the CA's clock-skew
+     *                        allowance, the moment it was signed; a database: the time of record)
      * @param issuedBefore    issued before
      * @param offset          matches skipped, newest first (0 to {@value #MAX_OFFSET})
      * @param limit           matches returned (1 to {@value #MAX_LIMIT})
