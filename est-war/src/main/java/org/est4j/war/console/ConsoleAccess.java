@@ -36,7 +36,9 @@ public final class ConsoleAccess {
      * @param name  the container's user name, or the certificate's subject
      * @param proof how it was proven: {@code container role <role>} or {@code TLS client certificate}
      */
-    public record Operator(String name, String proof) {
+    public record Operator(String name, String proof) implements java.io.Serializable {
+
+        private static final long serialVersionUID = 1L;
 
         /** The audit trail's {@code actor}: the console, who, and how it was proven. */
         public String actor() {

@@ -80,10 +80,14 @@ final class ConsolePage {
         out.append("<p class=\"hint\">Values marked <span class=\"badge unverified\">unverified</span> are the client's claims: no "
                 + "authentication proved them. Approve only what you can vouch for by other means.</p>");
         for (PendingRequest p : pending) {
-            out.append("<article class=\"request ").append(p.state() == ApprovalQueue.State.REJECTED ? "rejected" : "waiting")
-                    .append("\" data-id=\"").append(Html.text(p.id())).append("\"><h3>Request <code>").append(Html.text(p.id()))
-                    .append("</code> <span class=\"state\">").append(p.state() == ApprovalQueue.State.REJECTED ? "rejected" : "waiting")
-                    .append("</span></h3><dl>");
+            String state = switch (p.state()) {
+                case REJECTED -> "rejected";
+                case APPROVED -> "approved: issued at the client's next repetition";
+                default -> "waiting";
+            };
+            out.append("<article class=\"request ").append(p.state() == ApprovalQueue.State.PENDING ? "waiting" : p.state() == ApprovalQueue.State.REJECTED
+                    ? "rejected" : "approved").append("\" data-id=\"").append(Html.text(p.id())).append("\"><h3>Request <code>")
+                    .append(Html.text(p.id())).append("</code> <span class=\"state\">").append(state).append("</span></h3><dl>");
             row("CA / label", p.ca() + (p.label().isEmpty() ? "" : " / " + p.label()), null);
             row("Received", time(p.received()), null);
             out.append("<dt>Client</dt><dd>");
@@ -273,6 +277,7 @@ final class ConsolePage {
             .flash{background:#e7f3ea;border:1px solid #b9dcc2;border-radius:6px;padding:10px 14px;margin-top:20px}
             article.request{border:1px solid var(--line);border-left:4px solid var(--warn);border-radius:6px;padding:12px 16px;margin:12px 0}
             article.rejected{border-left-color:var(--bad);opacity:.85}
+            article.approved{border-left-color:var(--ok)}
             .state{font-weight:normal;color:var(--muted);font-size:13px}
             dl{display:grid;grid-template-columns:160px 1fr;gap:4px 14px;margin:0 0 10px}
             dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}

@@ -58,6 +58,8 @@ public class ConsoleServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
+        // before the first parameter is read: forms post UTF-8 (the page's charset), Tomcat's default is ISO-8859-1
+        request.setCharacterEncoding("UTF-8");
         securityHeaders(response, null);
         Est4jRuntime runtime;
         try {
@@ -122,7 +124,6 @@ public class ConsoleServlet extends HttpServlet {
             text(response, 403, "the action's CSRF token is missing, wrong or expired: reload the console and try again");
             return;
         }
-        request.setCharacterEncoding("UTF-8");
         try {
             String done = switch (path) {
                 case "/approve", "/reject" -> decide(runtime, request, operator, path.equals("/approve"));
