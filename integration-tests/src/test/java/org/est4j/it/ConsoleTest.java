@@ -165,7 +165,7 @@ class ConsoleTest extends OwnConfigurationScenarios {
 
         // approve: the client's next poll gets its certificate
         approve.findElement(By.name("note")).sendKeys("known factory line");
-        approve.findElement(By.cssSelector("button.ok")).click();
+        submit(approve.findElement(By.cssSelector("button.ok")));
         assertTrue(flash().startsWith("Approved "), flash());
         EstHttp.Reply issued = stranger.postCsr("console-queue/simpleenroll", approvedCsr);
         assertEquals(200, issued.status(), issued::toString);
@@ -176,7 +176,7 @@ class ConsoleTest extends OwnConfigurationScenarios {
         // reject with a reason: the client's next poll is refused
         rejected = request(hostile);
         rejected.findElement(By.name("reason")).sendKeys("not one of our devices (Gerät ü)");
-        rejected.findElement(By.cssSelector("button.danger")).click();
+        submit(rejected.findElement(By.cssSelector("button.danger")));
         assertTrue(flash().startsWith("Rejected "), flash());
         EstHttp.Reply refused = intruder.postCsr("console-queue/simpleenroll", hostileCsr);
         assertEquals(403, refused.status(), refused::toString);
@@ -186,7 +186,7 @@ class ConsoleTest extends OwnConfigurationScenarios {
         WebElement revoke = browser.findElement(By.id("revoke"));
         revoke.findElement(By.name("serial")).sendKeys(serial);
         revoke.findElement(By.cssSelector("select[name=reason] option[value=keyCompromise]")).click();
-        revoke.findElement(By.cssSelector("button.danger")).click();
+        submit(revoke.findElement(By.cssSelector("button.danger")));
         assertTrue(flash().startsWith("Revoked serial " + serial), flash());
         String crl = opensslCrl(fetch("/crl/default.crl"));
         // openssl prints the serial's octets: an even number of hex digits
@@ -313,7 +313,7 @@ class ConsoleTest extends OwnConfigurationScenarios {
         return browser.findElement(By.cssSelector(".flash")).getText();
     }
 
-    private void search(Map<String, String> fields) {
+    private void search(Map<String, String> fields) throws InterruptedException {
         WebElement form = browser.findElement(By.cssSelector("#search form"));
         for (String name : List.of("subject", "serial")) {
             form.findElement(By.name(name)).clear();
@@ -328,8 +328,31 @@ class ConsoleTest extends OwnConfigurationScenarios {
                 form.findElement(By.name(name)).sendKeys(value);
             }
         });
-        form.findElement(By.tagName("button")).click();
-        browser.findElement(By.id("search"));
+        submit(form.findElement(By.tagName("button")));
+    }
+
+    /** Clicks a form's button and waits until the next page has replaced this one and is loaded. */
+    private void submit(WebElement button) throws InterruptedException {
+        WebElement before = browser.findElement(By.tagName("html"));
+        button.click();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            boolean replaced;
+            try {
+                before.isEnabled();
+                replaced = false;
+            } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                replaced = true;
+            }
+            if (replaced && "complete".equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.readyState"))) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the page did not change after the click:\n" + browser.getPageSource());
+            }
+            Thread.sleep(50);
+        }
+        assertEquals("est4j operator console", browser.getTitle(), browser::getPageSource);
     }
 
     private void screenshot(String name) throws IOException {

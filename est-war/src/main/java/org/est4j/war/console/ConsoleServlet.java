@@ -164,7 +164,7 @@ public class ConsoleServlet extends HttpServlet {
         } catch (IllegalArgumentException e) {
             throw new Refusal(409, "request " + id + " is not waiting for a decision (decided already, or unknown)");
         }
-        LOG.log(System.Logger.Level.INFO, "console: {0} {1} request {2} of CA {3}", ClientText.quote(operator.actor()),
+        LOG.log(System.Logger.Level.INFO, "{0} {1} request {2} of CA {3}", ClientText.quote(operator.actor()),
                 approve ? "approved" : "rejected", id, ca.name());
         return (approve ? "Approved " : "Rejected ") + id + ": the client's next repetition of the request gets "
                 + (approve ? "its certificate." : "a refusal.");
@@ -196,7 +196,7 @@ public class ConsoleServlet extends HttpServlet {
             return "Serial " + serial.get().toString(16) + " was revoked already (" + RevocationReason.name(r.revocation().reason()) + ", "
                     + r.revocation().time() + ").";
         }
-        LOG.log(System.Logger.Level.INFO, "console: {0} revoked serial {1} of CA {2} ({3})", ClientText.quote(operator.actor()),
+        LOG.log(System.Logger.Level.INFO, "{0} revoked serial {1} of CA {2} ({3})", ClientText.quote(operator.actor()),
                 serial.get().toString(16), r.ca(), RevocationReason.name(reason.get()));
         return "Revoked serial " + serial.get().toString(16) + " of CA " + r.ca() + " (" + r.certificate().getSubjectX500Principal().getName()
                 + ", " + RevocationReason.name(reason.get()) + "): the next CRL lists it.";
