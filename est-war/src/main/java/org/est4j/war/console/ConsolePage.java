@@ -214,7 +214,8 @@ final class ConsolePage {
         for (CaView ca : cas) {
             X509Certificate c = ca.certificate();
             long days = Duration.between(now, c.getNotAfter().toInstant()).toDays();
-            String level = days < 0 ? "expired" : days < 30 ? "revoked" : days < 180 ? "expiring" : "proven";
+            // red under 30 days (and once expired), amber under 180: a CA certificate takes months to replace
+            String level = days < 30 ? "revoked" : days < 180 ? "expiring" : "proven";
             out.append("<tr><td>").append(Html.text(ca.name())).append("</td><td>").append(Html.text(c.getSubjectX500Principal().getName()))
                     .append("</td><td><code>").append(c.getSerialNumber().toString(16)).append("</code></td><td><code class=\"fp\">")
                     .append(colons(ApprovalQueue.fingerprint(c))).append("</code></td><td>")
