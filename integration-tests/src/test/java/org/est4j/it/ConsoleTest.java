@@ -276,14 +276,22 @@ class ConsoleTest extends OwnConfigurationScenarios {
     // ---- the browser -------------------------------------------------------------------------------------------
 
     private static WebDriver chromium() {
+        String binary = System.getProperty("est.it.chromium", "/usr/bin/chromium");
+        String driverBinary = System.getProperty("est.it.chromedriver", "/usr/bin/chromedriver");
+        if (!Files.isExecutable(Path.of(binary)) || !Files.isExecutable(Path.of(driverBinary))) {
+            if ("true".equals(System.getenv("CI"))) {
+                org.junit.jupiter.api.Assertions.fail("chromium or chromedriver is missing: .ci/run installs chromium and chromium-driver");
+            }
+            org.junit.jupiter.api.Assumptions.abort("chromium or chromedriver is missing (apt-get install chromium chromium-driver)");
+        }
         ChromeOptions options = new ChromeOptions();
-        options.setBinary(System.getProperty("est.it.chromium", "/usr/bin/chromium"));
+        options.setBinary(binary);
         // the test's CA is not the system's; --no-sandbox: CI runs as root in a container
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1360,1700",
                 "--ignore-certificate-errors", "--lang=en-US");
         options.setAcceptInsecureCerts(true);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File(System.getProperty("est.it.chromedriver", "/usr/bin/chromedriver")))
+                .usingDriverExecutable(new java.io.File(driverBinary))
                 .usingAnyFreePort().build();
         ChromeDriver driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
