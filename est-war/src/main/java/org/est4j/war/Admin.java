@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.est4j.war.config.Est4jConfig;
 import org.est4j.war.localca.ApprovalQueue;
+import org.est4j.war.localca.RevocationReason;
 import org.est4j.war.store.StateStore;
 import org.est4j.war.store.StoreMigration;
 
@@ -108,11 +109,7 @@ public final class Admin {
                 Match m = matches.get(0);
                 String by = System.getProperty("user.name", "unknown");
                 try {
-                    if (args[0].equals("approve")) {
-                        m.queue().approve(m.id(), by, note);
-                    } else {
-                        m.queue().reject(m.id(), by, note);
-                    }
+                    OperatorActions.decide(m.queue(), m.id(), args[0].equals("approve"), by, note);
                 } catch (IllegalArgumentException e) {
                     err.println(e.getMessage());
                     return 1;
@@ -152,10 +149,6 @@ public final class Admin {
         }
     }
 
-    /** CRLReason names of RFC 5280 section 5.3.1, by code (7 is unused; 8, removeFromCRL, is not a revocation). */
-    private static final List<String> REASONS = List.of("unspecified", "keyCompromise", "cACompromise", "affiliationChanged",
-            "superseded", "cessationOfOperation", "certificateHold", "", "", "privilegeWithdrawn", "aACompromise");
-
     private static int revoke(String[] args, Est4jConfig config, StateStore store, PrintStream out, PrintStream err) throws IOException {
         List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
         String caName = null;
@@ -169,64 +162,33 @@ public final class Admin {
             rest.subList(flag, flag + 2).clear();
         }
         if (rest.isEmpty() || rest.size() > 2) {
-            err.println("usage: est4j-admin revoke <serial hex> [reason] [--ca name]   reasons: "
-                    + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
+            err.println("usage: est4j-admin revoke <serial hex> [reason] [--ca name]   reasons: " + RevocationReason.accepted());
             return 2;
         }
-        java.math.BigInteger serial;
-        try {
-            serial = new java.math.BigInteger(rest.get(0).replace(":", "").replaceFirst("^0[xX]", ""), 16);
-        } catch (NumberFormatException e) {
+        java.util.Optional<java.math.BigInteger> parsed = OperatorActions.parseSerial(rest.get(0));
+        if (parsed.isEmpty()) {
             err.println("'" + org.est4j.jaxrs.ClientText.quote(rest.get(0), 64) + "' is not a serial number in hex (as openssl x509 -serial prints it)");
             return 2;
         }
-        int reason = rest.size() > 1 ? reasonCode(rest.get(1)) : 0;
-        if (reason < 0) {
-            err.println("unknown reason '" + org.est4j.jaxrs.ClientText.quote(rest.get(1), 64) + "': "
-                    + String.join(", ", REASONS.stream().filter(r -> !r.isEmpty()).toList()) + " or their codes");
+        java.math.BigInteger serial = parsed.get();
+        java.util.Optional<Integer> reason = rest.size() > 1 ? RevocationReason.parse(rest.get(1)) : java.util.Optional.of(0);
+        if (reason.isEmpty()) {
+            err.println("unknown reason '" + org.est4j.jaxrs.ClientText.quote(rest.get(1), 64) + "': " + RevocationReason.accepted());
             return 2;
         }
-        List<String> found = new ArrayList<>();
-        java.security.cert.X509Certificate certificate = null;
-        for (String ca : caNames(config)) {
-            if (caName == null || ca.equals(caName)) {
-                java.util.Optional<java.security.cert.X509Certificate> c = store.findIssued(ca, serial);
-                if (c.isPresent()) {
-                    found.add(ca);
-                    certificate = c.get();
-                }
-            }
+        OperatorActions.RevokeOutcome outcome = OperatorActions.revoke(store, caNames(config), java.util.Optional.ofNullable(caName), serial,
+                reason.get(), "admin " + System.getProperty("user.name", "unknown"));
+        if (outcome instanceof OperatorActions.Revoked r) {
+            out.println((r.earlier() ? "already revoked " : "revoked ") + serial.toString(16) + " ("
+                    + org.est4j.jaxrs.ClientText.quote(r.certificate().getSubjectX500Principal().getName()) + ", CA " + r.ca()
+                    + ", reason " + RevocationReason.name(r.revocation().reason()) + ", " + r.revocation().time() + ")"
+                    + (r.earlier() ? "" : ": the server refuses it from its next request on"));
+            return 0;
         }
-        if (found.size() != 1) {
-            err.println(found.isEmpty() ? "no local CA" + (caName == null ? "" : " named " + caName) + " in " + store.description()
-                    + " issued serial " + serial.toString(16) : "serial " + serial.toString(16) + " was issued by " + found.size()
-                    + " local CAs: name one with --ca");
-            return 1;
-        }
-        org.est4j.war.localca.Revocations log = store.revocations(found.get(0));
-        java.util.Optional<org.est4j.war.localca.Revocations.Revocation> before = log.find(serial);
-        boolean earlier = before.isPresent();
-        String by = "admin " + System.getProperty("user.name", "unknown");
-        org.est4j.war.localca.Revocations.Revocation r = earlier ? before.get() : log.record(serial, reason, by);
-        if (!earlier) {
-            org.est4j.war.audit.AuditLog.revoked("revoke", found.get(0), serial, by, org.est4j.war.audit.AuditLog.reasonName(reason),
-                    java.util.Optional.empty());
-        }
-        out.println((earlier ? "already revoked " : "revoked ") + serial.toString(16) + " ("
-                + org.est4j.jaxrs.ClientText.quote(certificate.getSubjectX500Principal().getName()) + ", CA " + found.get(0)
-                + ", reason " + REASONS.get(r.reason()) + ", " + r.time() + ")"
-                + (earlier ? "" : ": the server refuses it from its next request on"));
-        return 0;
-    }
-
-    /** A CRLReason name (any case) or code; -1 if it is neither, or removeFromCRL. */
-    private static int reasonCode(String value) {
-        for (int i = 0; i < REASONS.size(); i++) {
-            if (!REASONS.get(i).isEmpty() && (REASONS.get(i).equalsIgnoreCase(value) || Integer.toString(i).equals(value))) {
-                return i;
-            }
-        }
-        return -1;
+        err.println(outcome instanceof OperatorActions.Ambiguous a ? "serial " + serial.toString(16) + " was issued by " + a.cas().size()
+                + " local CAs: name one with --ca" : "no local CA" + (caName == null ? "" : " named " + caName) + " in "
+                + store.description() + " issued serial " + serial.toString(16));
+        return 1;
     }
 
     private record Match(ApprovalQueue queue, String id) {

@@ -52,6 +52,7 @@ public class Est4jRuntime {
     private Metrics metrics;
     /** The CAs of {@code ca.<name>.type = cmp}, by name, opened at start so that a missing secret or key fails the deployment. */
     private java.util.Map<String, org.est4j.war.cmp.CmpUpstream> cmpUpstreams = java.util.Map.of();
+    private org.est4j.war.console.ConsoleAccess console;
 
     /**
      * What {@code /metrics} serves and who may read it.
@@ -77,6 +78,7 @@ public class Est4jRuntime {
         LOG.log(Level.INFO, "est4j client certificate revocation checking: {0}", home.revocationChecking().describe());
         startEvents();
         openCmpUpstreams();
+        startConsole();
     }
 
     private void openCmpUpstreams() {
@@ -98,6 +100,26 @@ public class Est4jRuntime {
     public Optional<org.est4j.war.cmp.CmpUpstream> cmpUpstream(Optional<String> label) {
         String name = home.config().caFor(label);
         return name == null ? Optional.empty() : Optional.ofNullable(cmpUpstreams.get(name));
+    }
+
+    /** The operator console's access control, as {@code console.*} configures it; nothing while it is off. */
+    private void startConsole() {
+        org.est4j.war.config.ConsoleSettings settings = home.config().console();
+        if (!settings.enabled()) {
+            LOG.log(Level.INFO, "est4j operator console: off (/console/ answers 404; see console.role, console.client-subject)");
+            return;
+        }
+        console = new org.est4j.war.console.ConsoleAccess(settings, new org.est4j.war.access.AdminCertificate(settings.clientSubject(),
+                new ClientCertificateValidator(home.clientTrustAnchors(), home.revocationChecking())));
+        LOG.log(Level.INFO, "est4j operator console: served at /console/ to {0}{1}{2}",
+                settings.role().map(r -> "container users in role " + r).orElse(""), settings.role().isPresent()
+                        && settings.clientSubject().isPresent() ? " and " : "",
+                settings.clientSubject().map(s -> "the client certificate " + s.getName()).orElse(""));
+    }
+
+    /** The operator console's access control; empty while the console is off. */
+    public Optional<org.est4j.war.console.ConsoleAccess> console() {
+        return Optional.ofNullable(console);
     }
 
     /** The metrics and the audit trail, as {@code metrics.*} and {@code audit*} configure them. */

@@ -33,6 +33,12 @@ public class FilterRegistrations implements ServletContextListener {
 
     private static final System.Logger LOG = System.getLogger(FilterRegistrations.class.getName());
     private static final String EST_PATHS = "/.well-known/est/*";
+    /**
+     * The admin surfaces that accept a client certificate ({@code metrics.client-subject}, {@code console.client-subject}):
+     * behind a trusted proxy, the forwarded certificate counts there as it does for EST, and the container's own
+     * certificate (the proxy's connection) is dropped.
+     */
+    private static final String[] ADMIN_PATHS = {"/console/*", "/metrics"};
 
     @Override
     public void contextInitialized(ServletContextEvent event) {
@@ -43,7 +49,9 @@ public class FilterRegistrations implements ServletContextListener {
             LOG.log(Level.INFO, "est4j: no trusted proxy configured; forwarded client-certificate headers are ignored");
             return;
         }
-        addFirst(context.addFilter("est4j-client-certificate", new ClientCertificateFilter(config)));
+        FilterRegistration.Dynamic proxy = context.addFilter("est4j-client-certificate", new ClientCertificateFilter(config));
+        addFirst(proxy);
+        proxy.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, ADMIN_PATHS);
     }
 
     /** Before the filters web.xml declares, after those added here earlier. */

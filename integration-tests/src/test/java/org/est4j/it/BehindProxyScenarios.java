@@ -78,7 +78,8 @@ abstract class BehindProxyScenarios extends EstScenarios {
                 + "proxy.local-ports = " + backendPort() + "\n"
                 + "proxy.client-cert.format = " + format + "\n"
                 + "proxy.client-cert.verify-header = X-SSL-Client-Verify\n"
-                + "proxy.forwarded-proto-header = X-Forwarded-Proto\n" + extraKeys);
+                + "proxy.forwarded-proto-header = X-Forwarded-Proto\n"
+                + "console.client-subject = CN=proxy-console-operator\n" + extraKeys);
     }
 
     private static void restore() throws IOException {
@@ -157,6 +158,30 @@ abstract class BehindProxyScenarios extends EstScenarios {
         String status = new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
         assertTrue(curl.waitFor(60, TimeUnit.SECONDS));
         assertEquals("401", status, "an untrusted peer's forwarded certificate must give no identity");
+    }
+
+    /**
+     * The operator console behind a proxy: the admin certificate the trusted proxy forwards counts as it does for EST
+     * (the proxy filter covers /console/*), the same header from an untrusted peer does not.
+     */
+    @Test
+    void theConsoleTakesTheAdminCertificateOnlyFromTheTrustedProxy() throws Exception {
+        X509Certificate admin = enrolledCertificate(Pki.p256(), "proxy-console-operator");
+        X509Certificate other = enrolledCertificate(Pki.p256(), "proxy-console-other");
+        assertEquals("200", consoleOnTheProxyConnector("127.0.0.1", forgedHeaderValue(admin)), "forwarded by the trusted proxy");
+        assertEquals("403", consoleOnTheProxyConnector("127.0.0.1", forgedHeaderValue(other)), "another certificate");
+        assertEquals("403", consoleOnTheProxyConnector("127.0.0.9", forgedHeaderValue(admin)),
+                "an untrusted peer's header is no certificate");
+    }
+
+    /** The status of {@code GET /console/} on Tomcat's proxy connector from {@code source}, with this certificate header. */
+    private String consoleOnTheProxyConnector(String source, String certificateHeader) throws Exception {
+        Process curl = new ProcessBuilder("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--interface", source,
+                "-H", "X-Forwarded-Proto: https", "-H", headerName() + ": " + certificateHeader,
+                "http://127.0.0.1:" + backendPort() + "/console/").redirectErrorStream(true).start();
+        String status = new String(curl.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+        assertTrue(curl.waitFor(60, TimeUnit.SECONDS));
+        return status;
     }
 
     @Test

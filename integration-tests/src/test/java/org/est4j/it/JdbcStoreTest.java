@@ -37,6 +37,7 @@ import javax.security.auth.x500.X500Principal;
 import org.est4j.war.Admin;
 import org.est4j.war.EstHome;
 import org.est4j.war.localca.ApprovalQueue;
+import org.est4j.war.localca.IssuedCertificates;
 import org.est4j.war.localca.LocalCa;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +146,47 @@ class JdbcStoreTest {
             }
             assertTrue(ca2.hasIssued(futures.get(0).get().getSerialNumber()), "one instance knows what the other issued");
         }
+    }
+
+    /** The operator console's search on the database: subject (LIKE wildcards taken literally), serial, dates, pages. */
+    @Test
+    void theConsoleSearchFindsBySubjectSerialAndDayNewestFirst() throws Exception {
+        try (EstHome first = EstHome.open(home("a", null))) {
+            LocalCa ca = first.localCas().get("default");
+            List<X509Certificate> issued = new ArrayList<>();
+            for (String cn : List.of("pump-1", "valve-1", "pump-2", "pump_100%", "pumpX100Y")) {
+                issued.add(ca.issue(profile(cn)));
+                Thread.sleep(5); // distinct times of record: the order is theirs
+            }
+            org.est4j.war.store.StateStore store = first.store();
+            java.util.function.Function<IssuedCertificates.Page, List<String>> names = page -> page.found().stream()
+                    .map(f -> f.certificate().getSubjectX500Principal().getName()).toList();
+            assertEquals(List.of("CN=pumpX100Y", "CN=pump_100%", "CN=pump-2", "CN=pump-1"),
+                    names.apply(store.searchIssued("default", query("PUMP", Optional.empty(), Optional.empty(), 0, 10))));
+            assertEquals(List.of("CN=pump_100%"), names.apply(store.searchIssued("default",
+                    query("p_100%", Optional.empty(), Optional.empty(), 0, 10))), "_ and % are characters, not wildcards");
+            assertEquals(List.of("CN=valve-1"), names.apply(store.searchIssued("default",
+                    query("", Optional.of(issued.get(1).getSerialNumber()), Optional.empty(), 0, 10))));
+            IssuedCertificates.Page first2 = store.searchIssued("default", query("pump", Optional.empty(), Optional.empty(), 0, 2));
+            assertEquals(List.of("CN=pumpX100Y", "CN=pump_100%"), names.apply(first2));
+            assertTrue(first2.more());
+            IssuedCertificates.Page last = store.searchIssued("default", query("pump", Optional.empty(), Optional.empty(), 2, 2));
+            assertEquals(List.of("CN=pump-2", "CN=pump-1"), names.apply(last));
+            assertFalse(last.more());
+            java.time.Instant now = java.time.Instant.now();
+            assertEquals(6, store.searchIssued("default", query("", Optional.empty(), Optional.of(now.minusSeconds(3600)), 0, 10))
+                    .found().size(), "the five and the instance's HTTPS certificate");
+            assertTrue(store.searchIssued("default", query("", Optional.empty(), Optional.of(now.plusSeconds(3600)), 0, 10))
+                    .found().isEmpty());
+            assertEquals(List.of("issued_certificate_issued_at"),
+                    column("SELECT indexname FROM pg_indexes WHERE indexname = 'issued_certificate_issued_at'"), "schema version 2");
+            assertEquals(List.of("1", "2"), column("SELECT version FROM est4j_schema_history WHERE success ORDER BY installed_rank"));
+        }
+    }
+
+    private static IssuedCertificates.Query query(String subject, Optional<BigInteger> serial, Optional<java.time.Instant> from,
+                                                  int offset, int limit) {
+        return new IssuedCertificates.Query(subject, serial, from, Optional.empty(), offset, limit);
     }
 
     @Test

@@ -56,6 +56,10 @@ class MetricsAuditTest extends OwnConfigurationScenarios {
         assertEquals(401, refused.status(), refused::toString);
 
         assertEquals(401, scrape(null).statusCode());
+        // closed by default: without console.role or console.client-subject the operator console is not there
+        HttpResponse<String> console = HttpClient.newBuilder().sslContext(Pki.tls(target.ca(), null)).build().send(
+                HttpRequest.newBuilder(target.estBase().resolve("/console/")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, console.statusCode(), console.body());
         HttpResponse<String> wrong = scrape("Bearer " + TOKEN.substring(1));
         assertEquals(403, wrong.statusCode());
         assertFalse(wrong.body().contains("est4j_"), wrong.body());

@@ -66,10 +66,6 @@ public final class AuditLog {
 
     /** The name of CRLReason {@code code} (RFC 5280 section 5.3.1), or the number when it has none. */
     public static String reasonName(int code) {
-        return code >= 0 && code < REASONS.size() && !REASONS.get(code).isEmpty() ? REASONS.get(code) : Integer.toString(code);
+        return org.est4j.war.localca.RevocationReason.name(code);
     }
-
-    private static final java.util.List<String> REASONS = java.util.List.of("unspecified", "keyCompromise", "cACompromise",
-            "affiliationChanged", "superseded", "cessationOfOperation", "certificateHold", "", "removeFromCRL", "privilegeWithdrawn",
-            "aACompromise");
 }

@@ -51,6 +51,7 @@ import org.est4j.jaxrs.proxy.ProxyConfig;
  * @param metrics          who may read {@code /metrics} ({@code metrics.*}); off unless configured
  * @param audit            the JSON audit trail's file and rotation ({@code audit*})
  * @param cmpCas           CAs of {@code ca.<name>.type = cmp}, reached over CMP (not in {@code cas})
+ * @param console          who may use the operator console ({@code console.*}); off unless configured
  */
 public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> labels, List<String> trustAnchorFiles,
                           String basicRealm, String usersFile, Map<String, String> users, int maxRequestBytes,
@@ -58,7 +59,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                           List<String> raTrustAnchorFiles, HttpAuthSettings httpAuth,
                           org.est4j.jaxrs.codec.SignatureProvider.Choice cryptoProvider, RevocationChecking revocation,
                           StoreSettings store, MetricsSettings metrics, AuditSettings audit,
-                          Map<String, CmpSettings> cmpCas) {
+                          Map<String, CmpSettings> cmpCas, ConsoleSettings console) {
 
     /**
      * @param digestAlgorithm       SHA-256 or MD5
@@ -212,6 +213,7 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
         Map<String, String> storeKeys = new LinkedHashMap<>();
         Map<String, String> metricsKeys = new LinkedHashMap<>();
         Map<String, String> auditKeys = new LinkedHashMap<>();
+        Map<String, String> consoleKeys = new LinkedHashMap<>();
 
         for (Map.Entry<String, String> e : properties.entrySet()) {
             String key = e.getKey();
@@ -234,6 +236,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 metricsKeys.put(key, value);
             } else if (key.equals("audit") || key.startsWith("audit.")) {
                 auditKeys.put(key, value);
+            } else if (key.startsWith("console.")) {
+                consoleKeys.put(key, value);
             } else if (user.matches()) {
                 if (!PasswordHashes.isWellFormed(value)) {
                     throw bad(source, key, "(hidden)", "an Argon2id PHC hash ($argon2id$v=19$m=...,t=...,p=...$salt$hash), never a password");
@@ -380,7 +384,8 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                 raAnchors, new HttpAuthSettings(digestAlgorithm, digestNonceSeconds, digestKeyFile, digestUsersFile, otpFile,
                         freeFailures, freeFailuresPerAddress, maxDelay, containerUsers, containerRole, passwordCacheSeconds),
                 cryptoProvider, revocation, StoreSettings.parse(source, storeKeys),
-                MetricsSettings.parse(source, metricsKeys), AuditSettings.parse(source, auditKeys), cmpCas);
+                MetricsSettings.parse(source, metricsKeys), AuditSettings.parse(source, auditKeys), cmpCas,
+                ConsoleSettings.parse(source, consoleKeys));
     }
 
     /** The protocol options of one path; {@code base} supplies what {@code keys} does not set. */

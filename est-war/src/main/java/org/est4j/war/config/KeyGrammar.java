@@ -88,6 +88,7 @@ final class KeyGrammar {
         List<String> fixed = new ArrayList<>(SINGLE);
         fixed.addAll(STORE);
         fixed.addAll(METRICS_AND_AUDIT);
+        fixed.addAll(ConsoleSettings.KEYS);
         fixed.addAll(PROXY);
         POLICY.forEach(k -> fixed.add("policy." + k));
         for (String key : fixed) {

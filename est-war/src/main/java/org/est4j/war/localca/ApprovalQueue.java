@@ -112,6 +112,35 @@ public interface ApprovalQueue {
         return String.join("; ", parts);
     }
 
+    /** Detail key: the authentication methods that succeeded ({@code tls-client-certificate, http-basic}), empty for none. */
+    String PROVEN_BY = "proven-by";
+    /** Detail key: the subject of the client's validated TLS certificate, when it had one. */
+    String VERIFIED_SUBJECT = "verified-subject";
+    /** Detail key: what the client presented that no authentication proved (a certificate, a user name), or empty. */
+    String UNVERIFIED_CLIENT = "unverified-client";
+
+    /**
+     * How {@code client} was identified, as details of its queued request: which identity is proven and which is only
+     * claimed, so that an approver sees the difference without parsing {@link #describe}.
+     */
+    static Map<String, String> identityDetails(AuthenticatedClient client) {
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put(PROVEN_BY, String.join(", ", client.methods().stream()
+                .map(m -> m.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')).sorted().toList()));
+        client.certificate().ifPresent(c -> details.put(VERIFIED_SUBJECT, c.getSubjectX500Principal().getName()));
+        List<String> unverified = new ArrayList<>();
+        client.unverified().ifPresent(u -> {
+            if (!u.presentedChain().isEmpty()) {
+                X509Certificate c = u.presentedChain().get(0);
+                unverified.add("TLS certificate " + c.getSubjectX500Principal().getName() + " (issuer "
+                        + c.getIssuerX500Principal().getName() + ", SHA-256 " + fingerprint(c) + ")");
+            }
+            u.claimedUsername().ifPresent(n -> unverified.add("HTTP user " + n));
+        });
+        details.put(UNVERIFIED_CLIENT, String.join("; ", unverified));
+        return details;
+    }
+
     /** The SHA-256 fingerprint of {@code c} in hex. */
     static String fingerprint(X509Certificate c) {
         try {

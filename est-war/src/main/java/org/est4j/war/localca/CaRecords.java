@@ -45,6 +45,11 @@ public record CaRecords(IssuedCertificates issued, Revocations revocations, CrlA
         IssuanceLog.forEach(dir.resolve(ISSUED_LOG), action);
     }
 
+    /** The certificates on record in the issuance log of the CA in {@code dir} that match {@code query}; read without its lock. */
+    public static IssuedCertificates.Page searchIssued(Path dir, IssuedCertificates.Query query) throws IOException {
+        return IssuanceLog.search(dir.resolve(ISSUED_LOG), query);
+    }
+
     @Override
     public void close() throws IOException {
         issued.close();

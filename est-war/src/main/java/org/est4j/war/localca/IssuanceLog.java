@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.Condition;
@@ -310,6 +311,63 @@ final class IssuanceLog implements IssuedCertificates {
         } catch (java.nio.file.NoSuchFileException e) {
             // nothing issued yet
         }
+    }
+
+    @Override
+    public Page search(Query query) throws IOException {
+        return search(file, query);
+    }
+
+    /**
+     * The certificates of the log {@code file} that match {@code query}, newest first, read without the lock (a running
+     * server appends meanwhile: a last line still being written is not a match yet). The whole file is read; only the
+     * matches of the page and those newer are kept.
+     */
+    static Page search(Path file, Query query) throws IOException {
+        java.security.cert.CertificateFactory factory;
+        try {
+            factory = java.security.cert.CertificateFactory.getInstance("X.509");
+        } catch (java.security.cert.CertificateException e) {
+            throw new IllegalStateException("every Java platform reads X.509", e);
+        }
+        int keep = query.offset() + query.limit();
+        java.util.ArrayDeque<Found> newest = new java.util.ArrayDeque<>(keep + 1);
+        long matches = 0;
+        String serialPrefix = query.serial().map(s -> s.toString(16) + " ").orElse(null);
+        try (java.io.BufferedReader in = java.nio.file.Files.newBufferedReader(file, StandardCharsets.US_ASCII)) {
+            String line = in.readLine();
+            while (line != null) {
+                String next = in.readLine();
+                if (serialPrefix == null || line.startsWith(serialPrefix)) {
+                    java.security.cert.X509Certificate c;
+                    try {
+                        int space = line.indexOf(' ');
+                        c = (java.security.cert.X509Certificate) factory.generateCertificate(
+                                new java.io.ByteArrayInputStream(Base64.decode(line.substring(space + 1).strip())));
+                    } catch (java.security.cert.CertificateException | RuntimeException e) {
+                        if (next == null) {
+                            break; // the line an issuance is writing right now
+                        }
+                        throw new IOException(file + ": a record is damaged", e);
+                    }
+                    // the log keeps no time: the CA dates notBefore back by its clock-skew allowance from the moment of issue
+                    Instant issued = c.getNotBefore().toInstant().plus(LocalCa.CLOCK_SKEW);
+                    if (query.matches(c, issued)) {
+                        matches++;
+                        newest.addLast(new Found(c, issued));
+                        if (newest.size() > keep) {
+                            newest.removeFirst();
+                        }
+                    }
+                }
+                line = next;
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            // nothing issued yet
+        }
+        List<Found> page = new ArrayList<>(newest);
+        java.util.Collections.reverse(page);
+        return new Page(List.copyOf(page.subList(Math.min(query.offset(), page.size()), page.size())), matches > keep);
     }
 
     /**

@@ -75,7 +75,7 @@ public final class LocalCa implements Closeable {
     public record Profile(X500Principal subject, PublicKey publicKey, GeneralNames subjectAltNames, List<String> ekus) {
     }
 
-    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
     /** Opens the records of a CA once its certificate is known (a shared store checks that every instance has the same). */
     @FunctionalInterface
     public interface RecordsOpener {

@@ -109,6 +109,7 @@ public class LocalCaService implements CaService {
         details.put("subject-alt-names", request.csr().subjectAltNames().toString());
         details.put("key", request.csr().publicKey().getAlgorithm());
         details.put("client", ApprovalQueue.describe(request.client()));
+        details.putAll(ApprovalQueue.identityDetails(request.client()));
         request.client().unverified().ifPresent(u -> details.put("why", "incomplete authentication: " + u.reason()));
         if (request.client().isAuthenticated()) {
             details.put("why", "this CA approves every request manually");

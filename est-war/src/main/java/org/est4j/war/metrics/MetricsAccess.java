@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
-import java.util.Date;
 import java.util.List;
 import java.util.Optional;
 
 import javax.security.auth.x500.X500Principal;
 
 import org.est4j.jaxrs.auth.ClientCertificateValidator;
+import org.est4j.war.access.AdminCertificate;
 import org.est4j.war.config.ConfigException;
 import org.est4j.war.config.MetricsSettings;
 
@@ -37,13 +37,11 @@ public final class MetricsAccess {
     static final int MIN_TOKEN_LENGTH = 32;
 
     private final Optional<byte[]> tokenDigest;
-    private final Optional<X500Principal> subject;
-    private final ClientCertificateValidator certificates;
+    private final AdminCertificate admin;
 
     MetricsAccess(Optional<String> token, Optional<X500Principal> subject, ClientCertificateValidator certificates) {
         this.tokenDigest = token.map(MetricsAccess::sha256);
-        this.subject = subject;
-        this.certificates = certificates;
+        this.admin = new AdminCertificate(subject, certificates);
     }
 
     /** The access {@code settings} configure; the token file is read now, relative to {@code home}. */
@@ -80,10 +78,13 @@ public final class MetricsAccess {
                 return Verdict.ALLOWED; // equal digests: the comparison's time says nothing of the token
             }
         }
-        if (!chain.isEmpty() && subject.isPresent()) {
-            presented = true;
-            if (chain.get(0).getSubjectX500Principal().equals(subject.get()) && certificates.validate(chain, new Date()).valid()) {
+        switch (admin.check(chain)) {
+            case ADMIN -> {
                 return Verdict.ALLOWED;
+            }
+            case NOT_ADMIN -> presented = true;
+            case NOT_PRESENTED -> {
+                // the token alone decides
             }
         }
         return presented ? Verdict.FORBIDDEN : Verdict.UNAUTHENTICATED;

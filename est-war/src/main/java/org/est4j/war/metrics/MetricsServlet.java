@@ -2,8 +2,6 @@ package org.est4j.war.metrics;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
-import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.inject.spi.CDI;
@@ -12,6 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.est4j.war.Est4jRuntime;
+import org.est4j.war.access.AdminCertificate;
 
 /**
  * {@code GET /metrics}: est4j's metrics in Prometheus' text format, for the holder of the configured bearer token or
@@ -37,9 +36,7 @@ public class MetricsServlet extends HttpServlet {
             text(response, 404, "404 metrics are off: set metrics.token-file or metrics.client-subject in est4j.properties");
             return;
         }
-        Object chain = request.getAttribute("jakarta.servlet.request.X509Certificate");
-        List<X509Certificate> certificates = chain instanceof X509Certificate[] array ? List.of(array) : List.of();
-        switch (metrics.get().access().check(request.getHeader("Authorization"), certificates)) {
+        switch (metrics.get().access().check(request.getHeader("Authorization"), AdminCertificate.chainOf(request))) {
             case ALLOWED -> {
                 byte[] body = metrics.get().registry().scrape().getBytes(StandardCharsets.UTF_8);
                 response.setStatus(200);

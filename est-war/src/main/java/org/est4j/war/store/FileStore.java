@@ -57,6 +57,12 @@ public final class FileStore implements StateStore {
         }
     }
 
+    @Override
+    public org.est4j.war.localca.IssuedCertificates.Page searchIssued(String caName, org.est4j.war.localca.IssuedCertificates.Query query)
+            throws IOException {
+        return CaRecords.searchIssued(caDirectory(caName), query);
+    }
+
     private static Optional<byte[]> findDer(Path caDirectory, BigInteger serial) throws IOException {
         byte[][] found = new byte[1][];
         CaRecords.forEachIssued(caDirectory, (s, der) -> {

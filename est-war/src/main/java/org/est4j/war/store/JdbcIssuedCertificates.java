@@ -137,6 +137,63 @@ final class JdbcIssuedCertificates implements IssuedCertificates {
     }
 
     @Override
+    public Page search(Query query) throws IOException {
+        return search(db, caName, query);
+    }
+
+    /**
+     * The certificates of {@code caName} matching {@code query}, newest first by the time of record: the primary key
+     * finds a serial, {@code issued_certificate_issued_at} (V2) a date range and the order; a subject substring is a
+     * scan of the CA's rows ({@code ILIKE}).
+     */
+    static Page search(Database db, String caName, Query query) throws IOException {
+        StringBuilder sql = new StringBuilder("SELECT der, issued_at FROM issued_certificate WHERE ca_name = ?");
+        List<Object> values = new java.util.ArrayList<>(List.of(caName));
+        query.serial().ifPresent(s -> {
+            sql.append(" AND serial = ?");
+            values.add(s.toString(16));
+        });
+        if (!query.subjectContains().isEmpty()) {
+            sql.append(" AND subject ILIKE ? ESCAPE '\\'");
+            values.add("%" + query.subjectContains().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        query.issuedFrom().ifPresent(t -> {
+            sql.append(" AND issued_at >= ?");
+            values.add(Database.timestamp(t));
+        });
+        query.issuedBefore().ifPresent(t -> {
+            sql.append(" AND issued_at < ?");
+            values.add(Database.timestamp(t));
+        });
+        sql.append(" ORDER BY issued_at DESC, serial DESC LIMIT ? OFFSET ?");
+        values.add(query.limit() + 1); // one more: whether another page follows
+        values.add(query.offset());
+        List<Object[]> rows = db.call("search the certificates of CA " + caName, c -> {
+            try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < values.size(); i++) {
+                    s.setObject(i + 1, values.get(i));
+                }
+                List<Object[]> found = new java.util.ArrayList<>();
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        found.add(new Object[] {r.getBytes(1), r.getTimestamp(2).toInstant()});
+                    }
+                }
+                return found;
+            }
+        });
+        List<Found> page = new java.util.ArrayList<>();
+        for (Object[] row : rows.subList(0, Math.min(rows.size(), query.limit()))) {
+            try {
+                page.add(new Found(Pem.parseCertificate((byte[]) row[0]), (Instant) row[1]));
+            } catch (GeneralSecurityException e) {
+                throw new IOException("issued_certificate: a certificate of CA " + caName + " is damaged", e);
+            }
+        }
+        return new Page(List.copyOf(page), rows.size() > query.limit());
+    }
+
+    @Override
     public void close() {
         // a connection per call: nothing held
     }

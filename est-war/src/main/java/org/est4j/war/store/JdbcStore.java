@@ -164,6 +164,12 @@ public final class JdbcStore implements StateStore {
     }
 
     @Override
+    public org.est4j.war.localca.IssuedCertificates.Page searchIssued(String caName, org.est4j.war.localca.IssuedCertificates.Query query)
+            throws IOException {
+        return JdbcIssuedCertificates.search(db, caName, query);
+    }
+
+    @Override
     public Revocations revocations(String caName) {
         return new JdbcRevocations(db, caName);
     }

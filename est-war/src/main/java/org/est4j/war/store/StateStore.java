@@ -33,6 +33,10 @@ public interface StateStore extends Closeable {
     /** The certificate a CA issued with {@code serial}, read while instances run (for the administrator). */
     Optional<X509Certificate> findIssued(String caName, BigInteger serial) throws IOException;
 
+    /** The certificates of a CA that match {@code query}, newest first, read while instances run (the operator console). */
+    org.est4j.war.localca.IssuedCertificates.Page searchIssued(String caName, org.est4j.war.localca.IssuedCertificates.Query query)
+            throws IOException;
+
     /** The revocations of a CA, for the administrator while instances run. */
     Revocations revocations(String caName) throws IOException;
 
