@@ -185,6 +185,24 @@ public class Est4jRuntime {
         return home.localCas().values();
     }
 
+    /**
+     * Rolls the key of local CA {@code caName} over in this running instance, or with {@code finish} ends the overlap
+     * (docs/rollover.md); {@code by} names the operator for the audit trail. Issuance switches to the new key at once and
+     * {@code /cacerts} answers the rollover certificates; the TLS client trust anchors (and {@code client-truststore.p12},
+     * which the connector reads at its start) gain the new root at the next start, until which certificates of the new
+     * key do not authenticate TLS clients.
+     *
+     * @throws IllegalArgumentException                  for a name that is no local CA of this deployment
+     * @throws LocalCa.RolloverRefusedException when the CA refuses (a PKCS#11 key, an overlap not ended)
+     */
+    public LocalCa.RolloverReport rollover(String caName, boolean finish, String by) throws IOException {
+        LocalCa ca = home.localCas().get(caName);
+        if (ca == null) {
+            throw new IllegalArgumentException("no local CA named " + caName);
+        }
+        return CaRollover.run(ca, home.store(), home.directory(), finish, by);
+    }
+
     public CaSettings caSettings(String caName) {
         return home.config().cas().get(caName);
     }

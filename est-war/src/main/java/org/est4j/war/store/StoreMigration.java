@@ -56,18 +56,18 @@ public final class StoreMigration {
             Database db = target.database();
             for (String ca : new TreeSet<>(config.cas().keySet())) {
                 Path dir = home.resolve("ca").resolve(ca);
-                if (!Files.exists(dir.resolve("ca.pem"))) {
+                if (!Files.exists(dir.resolve("ca.pem")) && !Files.exists(dir.resolve("generations.properties"))) {
                     out.println("CA " + ca + ": nothing to copy (no " + dir.resolve("ca.pem") + ")");
                     continue;
                 }
                 try (CaRecords files = CaRecords.inDirectory(dir)) { // the issuance log's lock: no instance issues meanwhile
                     X509Certificate caCertificate;
                     try {
-                        caCertificate = Pem.readCertificates(dir.resolve("ca.pem")).get(0);
+                        caCertificate = org.est4j.war.localca.LocalCa.currentCertificate(dir); // its current key generation
                     } catch (IOException e) {
-                        throw new IOException(dir.resolve("ca.pem") + " cannot be read: " + e.getMessage(), e);
+                        throw new IOException(dir + ": the CA certificate cannot be read: " + e.getMessage(), e);
                     }
-                    target.openCa(ca, dir, caCertificate).close();
+                    target.openCa(ca, dir, caCertificate, org.est4j.war.localca.LocalCa.currentGeneration(dir)).close();
                     long[] certificates = copyCertificates(db, ca, dir);
                     int revocations = copyRevocations(db, ca, files.revocations());
                     String crl = copyCrl(db, ca, files);
