@@ -163,7 +163,9 @@ public final class LocalCa implements Closeable {
                                   BigInteger crlFloor) throws GeneralSecurityException, IOException {
         // once, not a key conversion per signature; a token's key stays with the provider that holds it
         PrivateKey adopted = keyProvider == null ? SignatureProvider.adopt(key) : key;
-        AuthorityKeyIdentifier aki = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate);
+        // the key identifier alone: an AKI naming the root's issuer and serial too would tie every certificate to that one
+        // root certificate, and OpenSSL would then refuse the path through a link certificate of the same key (a rollover)
+        AuthorityKeyIdentifier aki = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate.getPublicKey());
         X500Name issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         CRLDistPoint cdp = new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(new DistributionPointName(
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,

@@ -149,6 +149,12 @@ class LocalCaRolloverTest {
             assertEquals("http://ca.example:8080/crl/default.g2.crl", cdp(b));
             assertEquals("http://ca.example:8080/crl/default.crl", cdp(a));
             assertTrue(ca.isIssuerOf(a) && ca.isIssuerOf(b));
+            for (X509Certificate c : List.of(a, b)) {
+                AuthorityKeyIdentifier id = AuthorityKeyIdentifier.getInstance(ASN1OctetString.getInstance(
+                        c.getExtensionValue(Extension.authorityKeyIdentifier.getId())).getOctets());
+                assertEquals(null, id.getAuthorityCertSerialNumber(), "the key identifier alone: a link certificate of the same key is an issuer too");
+                assertEquals(null, id.getAuthorityCertIssuer());
+            }
 
             // a client trusting only the old root: B through NewWithOld; only the new root: A through OldWithNew
             validates(oldRoot, b, newWithOld);
