@@ -255,7 +255,7 @@ public final class Admin {
             // the signature provider est4j.properties chooses, as the server signs with
             org.est4j.jaxrs.codec.SignatureProvider.use(org.est4j.jaxrs.codec.SignatureProvider.select(config.cryptoProvider()).provider());
             try (org.est4j.war.localca.LocalCa ca = org.est4j.war.localca.LocalCa.openOrCreate(dir, settings, home, store::openCa)) {
-                org.est4j.war.localca.LocalCa.RolloverReport report = CaRollover.run(ca, store, home, finish,
+                org.est4j.war.localca.LocalCa.RolloverReport report = CaRollover.run(ca, store, home, config, finish,
                         "admin " + System.getProperty("user.name", "unknown"));
                 out.println(report.summary());
                 out.println("/cacerts answers " + report.caCertificates().size() + " certificate(s) from the next start on"

@@ -15,7 +15,8 @@ import org.est4j.war.store.StateStore;
 /**
  * A local CA key rollover (RFC 7030 section 4.1.3) and the end of its overlap, with what goes with them besides the CA's
  * own files: the shared store learns the new key generation (other instances holding the old one then refuse to
- * start), {@code EST_HOME/ca.pem} gains the new root for clients that read it, and the audit trail records who did it.
+ * start), {@code EST_HOME/ca.pem} gains the new root for clients that read it, {@code client-truststore.p12} (which the
+ * TLS connector reads at its start) trusts the roots in use, and the audit trail records who did it.
  * Behind {@code est4j-admin rollover} ({@link Admin}, on a stopped instance) and usable in-process by a running one
  * ({@link Est4jRuntime#rollover}).
  */
@@ -29,7 +30,9 @@ public final class CaRollover {
      *
      * @throws LocalCa.RolloverRefusedException when the CA refuses (a key in a PKCS#11 token, an overlap not ended)
      */
-    public static LocalCa.RolloverReport run(LocalCa ca, StateStore store, Path home, boolean finish, String by) throws IOException {
+    public static LocalCa.RolloverReport run(LocalCa ca, StateStore store, Path home, Est4jConfig config, boolean finish, String by)
+            throws IOException {
+        List<X509Certificate> before = ca.roots();
         LocalCa.RolloverReport report = finish ? ca.finishRollover() : ca.rollover();
         if (!finish) {
             store.recordCaGeneration(ca.name(), ca.certificate(), ca.generation());
@@ -37,8 +40,30 @@ public final class CaRollover {
                 publishRoots(home, ca);
             }
         }
+        if (config.trustAnchorFiles().isEmpty()) {
+            updateTruststore(home.resolve("client-truststore.p12"), before, ca.roots());
+        }
         AuditLog.rolledOver(finish ? "rollover-finish" : "rollover", ca.name(), by, report.summary());
         return report;
+    }
+
+    /**
+     * Swaps the CA's roots in {@code client-truststore.p12} (when est4j makes it from the local CAs): the TLS connector
+     * reads it when it starts, before est4j would rewrite it, so without this a certificate of the new key would
+     * authenticate only from the second start on.
+     */
+    private static void updateTruststore(Path file, List<X509Certificate> before, List<X509Certificate> after) throws IOException {
+        if (!Files.exists(file)) {
+            return; // made at the next start
+        }
+        List<X509Certificate> anchors = new ArrayList<>(ClientTruststore.read(file));
+        anchors.removeIf(a -> before.contains(a) && !after.contains(a));
+        for (X509Certificate root : after) {
+            if (!anchors.contains(root)) {
+                anchors.add(root);
+            }
+        }
+        ClientTruststore.write(file, anchors);
     }
 
     /**

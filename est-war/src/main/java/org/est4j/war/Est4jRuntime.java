@@ -188,9 +188,9 @@ public class Est4jRuntime {
     /**
      * Rolls the key of local CA {@code caName} over in this running instance, or with {@code finish} ends the overlap
      * (docs/rollover.md); {@code by} names the operator for the audit trail. Issuance switches to the new key at once and
-     * {@code /cacerts} answers the rollover certificates; the TLS client trust anchors (and {@code client-truststore.p12},
-     * which the connector reads at its start) gain the new root at the next start, until which certificates of the new
-     * key do not authenticate TLS clients.
+     * {@code /cacerts} answers the rollover certificates; the TLS client trust anchors gain the new root at the next
+     * start ({@code client-truststore.p12} is updated now, but the connector reads it only when it starts), until which
+     * certificates of the new key do not authenticate TLS clients.
      *
      * @throws IllegalArgumentException                  for a name that is no local CA of this deployment
      * @throws LocalCa.RolloverRefusedException when the CA refuses (a PKCS#11 key, an overlap not ended)
@@ -200,7 +200,7 @@ public class Est4jRuntime {
         if (ca == null) {
             throw new IllegalArgumentException("no local CA named " + caName);
         }
-        return CaRollover.run(ca, home.store(), home.directory(), finish, by);
+        return CaRollover.run(ca, home.store(), home.directory(), home.config(), finish, by);
     }
 
     public CaSettings caSettings(String caName) {

@@ -284,18 +284,11 @@ public final class EstHome implements Closeable {
         // Rewritten whenever the anchors differ, so the JSSE connector and est4j always agree.
         if (Files.exists(file)) {
             try {
-                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-                try (var in = Files.newInputStream(file)) {
-                    ks.load(in, null);
-                }
-                List<X509Certificate> current = new ArrayList<>();
-                for (String alias : java.util.Collections.list(ks.aliases())) {
-                    current.add((X509Certificate) ks.getCertificate(alias));
-                }
+                List<X509Certificate> current = ClientTruststore.read(file);
                 if (current.size() == anchors.size() && current.containsAll(anchors)) {
                     return;
                 }
-            } catch (java.security.GeneralSecurityException | IOException e) {
+            } catch (IOException e) {
                 // unreadable: rewrite it
             }
         }

@@ -66,6 +66,9 @@ class AdminRolloverTest {
                 out.toString());
         assertEquals(1, admin("rollover", "default"));
         assertTrue(err.toString().contains("end it first with 'rollover --finish default'"), err.toString());
+        // before any start: the TLS connector reads the trust store before est4j could rewrite it
+        assertEquals(2, truststore().size());
+        assertTrue(truststore().contains(oldRoot));
 
         try (EstHome restarted = EstHome.open(home)) {
             LocalCa ca = restarted.localCas().get("default");
@@ -82,6 +85,8 @@ class AdminRolloverTest {
         assertEquals(0, admin("rollover", "default", "--finish"), err::toString);
         assertTrue(out.toString().startsWith("local CA default: the overlap ended; key generation 1 and the link certificates were deleted"),
                 out.toString());
+        assertEquals(1, truststore().size());
+        assertTrue(!truststore().contains(oldRoot), "the old root no longer authenticates anyone");
         try (EstHome restarted = EstHome.open(home)) {
             LocalCa ca = restarted.localCas().get("default");
             assertEquals(List.of(ca.certificate()), ca.caCertificates());
