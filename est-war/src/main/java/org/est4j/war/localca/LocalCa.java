@@ -56,6 +56,12 @@ import org.est4j.war.config.CaSettings;
  * {@link Pkcs11Key}, and only {@code ca.pem} on disk) that issues end-entity certificates with random serial numbers
  * recorded in its {@link IssuedCertificates}, each pointing at this CA's CRL ({@link CrlPublisher}, {@code crl.der}).
  *
+ * <p><b>Key generations.</b> {@link #rollover()} gives the CA a new key (RFC 7030 section 4.1.3, RFC 4210 section 4.4;
+ * docs/rollover.md): the new key signs every new certificate, while during the overlap the previous key stays, signing
+ * the CRL of the certificates it issued, and {@link #caCertificates()} answers NewWithNew, NewWithOld and OldWithNew.
+ * {@link KeyGenerations} keeps them in the CA's directory and switches crash-safely; {@link #finishRollover()} ends the
+ * overlap.
+ *
  * <p>The CA key is stored unencrypted, protected by file permissions: this CA is meant to get a
  * deployment going. A production PKI plugs its own CA in through the SPI.
  */
