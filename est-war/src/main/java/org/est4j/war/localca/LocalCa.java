@@ -171,7 +171,7 @@ public final class LocalCa implements Closeable {
         PrivateKey adopted = keyProvider == null ? SignatureProvider.adopt(key) : key;
         // the key identifier alone: an AKI naming the root's issuer and serial too would tie every certificate to that one
         // root certificate, and OpenSSL would then refuse the path through a link certificate of the same key (a rollover)
-        AuthorityKeyIdentifier aki = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(certificate.getPublicKey());
+        AuthorityKeyIdentifier aki = new AuthorityKeyIdentifier(RolloverCertificates.keyIdentifier(certificate));
         X500Name issuerName = X500Name.getInstance(certificate.getSubjectX500Principal().getEncoded());
         CRLDistPoint cdp = new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(new DistributionPointName(
                 new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier,
@@ -549,8 +549,9 @@ public final class LocalCa implements Closeable {
     private static X509Certificate selfSigned(CaSettings settings, KeyPair pair, java.security.Provider keyProvider)
             throws GeneralSecurityException, CertIOException, OperatorCreationException {
         Instant now = Instant.now();
+        byte[] id = new JcaX509ExtensionUtils().createSubjectKeyIdentifier(pair.getPublic()).getKeyIdentifier();
         JcaX509v3CertificateBuilder b = RolloverCertificates.caCertificate(new X500Principal(settings.subject()), pair.getPublic(),
-                pair.getPublic(), Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(Duration.ofDays(settings.validityDays()))));
+                id, id, Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(Duration.ofDays(settings.validityDays()))));
         return Pem.toJdk(b.build(signer(settings, pair.getPrivate(), keyProvider)));
     }
 

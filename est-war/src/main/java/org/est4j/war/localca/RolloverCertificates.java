@@ -12,9 +12,12 @@ import java.util.List;
 
 import javax.security.auth.x500.X500Principal;
 
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.cert.CertIOException;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -63,30 +66,42 @@ public record RolloverCertificates(X509Certificate newWithNew, X509Certificate n
                                      int validityDays, Instant now) throws GeneralSecurityException, CertIOException, OperatorCreationException {
         X500Principal name = oldRoot.getSubjectX500Principal();
         PublicKey oldKey = oldRoot.getPublicKey();
+        // the old key's identifier as its root carries it, so that what it issued (AKI) and OldWithNew (SKI) agree
+        byte[] oldId = keyIdentifier(oldRoot);
+        byte[] newId = new JcaX509ExtensionUtils().createSubjectKeyIdentifier(newKey).getKeyIdentifier();
         Date notBefore = Date.from(now.minus(CLOCK_SKEW));
         Date newNotAfter = Date.from(now.plus(Duration.ofDays(validityDays)));
         Date oldNotAfter = oldRoot.getNotAfter();
-        X509Certificate newWithNew = Pem.toJdk(caCertificate(name, newKey, newKey, notBefore, newNotAfter).build(newSigner));
+        X509Certificate newWithNew = Pem.toJdk(caCertificate(name, newKey, newId, newId, notBefore, newNotAfter).build(newSigner));
         // never valid beyond the key that vouches for it: after that date a client trusting only the old root has no path
         Date linkNotAfter = newNotAfter.before(oldNotAfter) ? newNotAfter : oldNotAfter;
-        X509Certificate newWithOld = Pem.toJdk(caCertificate(name, newKey, oldKey, notBefore, linkNotAfter).build(oldSigner));
-        X509Certificate oldWithNew = Pem.toJdk(caCertificate(name, oldKey, newKey, notBefore, oldNotAfter).build(newSigner));
+        X509Certificate newWithOld = Pem.toJdk(caCertificate(name, newKey, newId, oldId, notBefore, linkNotAfter).build(oldSigner));
+        X509Certificate oldWithNew = Pem.toJdk(caCertificate(name, oldKey, oldId, newId, notBefore, oldNotAfter).build(newSigner));
         return new RolloverCertificates(newWithNew, newWithOld, oldWithNew);
+    }
+
+    /** The key identifier of a CA certificate: its subject key identifier, or the SHA-1 one of RFC 5280 when it has none. */
+    static byte[] keyIdentifier(X509Certificate ca) throws GeneralSecurityException {
+        byte[] ski = ca.getExtensionValue(Extension.subjectKeyIdentifier.getId());
+        if (ski != null) {
+            return SubjectKeyIdentifier.getInstance(ASN1OctetString.getInstance(ski).getOctets()).getKeyIdentifier();
+        }
+        return new JcaX509ExtensionUtils().createSubjectKeyIdentifier(ca.getPublicKey()).getKeyIdentifier();
     }
 
     /**
      * A CA certificate as the local CA makes its root: subject = issuer = the CA's name, a fresh positive 16-octet
-     * serial, CA basic constraints, keyCertSign and cRLSign, SKI of {@code subjectKey}, AKI of {@code issuerKey}.
+     * serial, CA basic constraints, keyCertSign and cRLSign, the subject key identifier {@code subjectKeyId} and the
+     * authority key identifier {@code issuerKeyId} (the key identifier alone).
      */
-    static JcaX509v3CertificateBuilder caCertificate(X500Principal name, PublicKey subjectKey, PublicKey issuerKey, Date notBefore,
-                                                     Date notAfter) throws GeneralSecurityException, CertIOException {
+    static JcaX509v3CertificateBuilder caCertificate(X500Principal name, PublicKey subjectKey, byte[] subjectKeyId, byte[] issuerKeyId,
+                                                     Date notBefore, Date notAfter) throws CertIOException {
         BigInteger serial = new BigInteger(127, new SecureRandom()).setBit(126); // positive, 16 octets
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial, notBefore, notAfter, name, subjectKey);
-        JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
         b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
-        b.addExtension(Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(subjectKey));
-        b.addExtension(Extension.authorityKeyIdentifier, false, utils.createAuthorityKeyIdentifier(issuerKey));
+        b.addExtension(Extension.subjectKeyIdentifier, false, new SubjectKeyIdentifier(subjectKeyId));
+        b.addExtension(Extension.authorityKeyIdentifier, false, new AuthorityKeyIdentifier(issuerKeyId));
         return b;
     }
 }
