@@ -251,7 +251,6 @@ public final class Admin {
             return 1;
         }
         try {
-            org.est4j.war.localca.LocalCa.checkRollable(settings);
             // the signature provider est4j.properties chooses, as the server signs with
             org.est4j.jaxrs.codec.SignatureProvider.use(org.est4j.jaxrs.codec.SignatureProvider.select(config.cryptoProvider()).provider());
             try (org.est4j.war.localca.LocalCa ca = org.est4j.war.localca.LocalCa.openOrCreate(dir, settings, home, store::openCa)) {

@@ -123,7 +123,8 @@ final class KeyGenerations {
     }
 
     /**
-     * Writes generation {@code state.current() + 1} with {@code key} and {@code certificates}, then makes it current with
+     * Writes generation {@code state.current() + 1} with {@code key} (null for a key in a token) and {@code certificates},
+     * then makes it current with
      * {@code state.current()} as the previous one. Returns the new state.
      */
     static State commit(Path caDir, State state, PrivateKey key, RolloverCertificates certificates, Step step) throws IOException {
@@ -134,7 +135,9 @@ final class KeyGenerations {
         deleteTree(tmp);
         deleteTree(target);
         SecureFiles.createPrivateDirectory(tmp);
-        SecureFiles.write(tmp.resolve(KEY_FILE), Pem.privateKey(key), SecureFiles.OWNER_ONLY);
+        if (key != null) { // null: the key is in a PKCS#11 token, labelled for this generation
+            SecureFiles.write(tmp.resolve(KEY_FILE), Pem.privateKey(key), SecureFiles.OWNER_ONLY);
+        }
         step.reached("key written");
         SecureFiles.write(tmp.resolve(CERTIFICATE_FILE), Pem.certificates(List.of(certificates.newWithNew())), SecureFiles.READABLE);
         SecureFiles.write(tmp.resolve(NEW_WITH_OLD), Pem.certificates(List.of(certificates.newWithOld())), SecureFiles.READABLE);

@@ -80,8 +80,8 @@ public final class LocalCa implements Closeable {
     }
 
     /**
-     * A rollover the CA refuses: its key is in a PKCS#11 token, or the previous rollover's overlap has not ended. The
-     * message is one line for the administrator.
+     * A rollover the CA refuses: the previous rollover's overlap has not ended. The message is one line for the
+     * administrator.
      */
     public static final class RolloverRefusedException extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -150,13 +150,16 @@ public final class LocalCa implements Closeable {
 
     private final CaSettings settings;
     private final Path dir;
+    /** The PKCS#11 token holding the CA's keys ({@code ca.<name>.key-store = pkcs11}); null for key files. */
+    private final Pkcs11Key token;
     private final IssuedCertificates log;
     private final CaRecords records;
     private volatile Live live;
     private volatile Validity currentValidity;
 
-    private LocalCa(CaSettings settings, Path dir, CaRecords records) {
+    private LocalCa(CaSettings settings, Path dir, CaRecords records, Pkcs11Key token) {
         this.settings = settings;
+        this.token = token;
         this.dir = dir;
         this.records = records;
         this.log = records.issued();
@@ -232,15 +235,19 @@ public final class LocalCa implements Closeable {
             PrivateKey key;
             X509Certificate cert;
             java.security.Provider keyProvider = null;
-            if (settings.pkcs11() != null) {
-                if (state.current() != 1) {
-                    throw new IOException(dir.resolve(KeyGenerations.STATE_FILE) + " names key generation " + state.current()
-                            + ", but the key of ca." + settings.name() + " is in a PKCS#11 token, which est4j does not roll over");
-                }
+            Pkcs11Key token = null;
+            if (settings.pkcs11() != null && state.current() == 1) {
                 TokenKey inToken = openInToken(dir, settings, home);
                 key = inToken.key();
                 cert = inToken.certificate();
-                keyProvider = inToken.provider();
+                token = inToken.token();
+                keyProvider = token.provider();
+            } else if (settings.pkcs11() != null) {
+                // a key of a later rollover: in the token under its generation's label, its root in generation-<n>/
+                token = Pkcs11Key.open(settings.name(), settings.pkcs11(), home);
+                keyProvider = token.provider();
+                cert = KeyGenerations.certificate(dir, state.current());
+                key = tokenKey(token, state.current(), cert);
             } else {
                 // the state file means the CA exists, even once generation 1's key is gone after a rollover
                 if (state.current() == 1 && !Files.exists(keyFile)) {
@@ -255,18 +262,23 @@ public final class LocalCa implements Closeable {
             }
             if (state.overlapping() && !KeyGenerations.certificate(dir, state.previous()).getNotAfter().after(new Date())) {
                 // the old root expired: nothing it vouches for validates any more, so the overlap is over
+                int expired = state.previous();
                 state = KeyGenerations.finish(dir, state);
+                if (token != null) {
+                    token.delete(token.label(expired));
+                }
             }
             final KeyGenerations.State inUse = state;
             CaRecords opened = records.open(settings.name(), dir, cert, inUse.current());
             try {
-                LocalCa ca = new LocalCa(settings, dir, opened);
+                LocalCa ca = new LocalCa(settings, dir, opened, token);
                 Generation previous = null;
                 List<X509Certificate> links = List.of();
                 BigInteger floor = BigInteger.ZERO;
                 if (inUse.overlapping()) {
-                    previous = ca.generation(inUse.previous(), KeyGenerations.key(dir, inUse.previous()), null,
-                            KeyGenerations.certificate(dir, inUse.previous()), BigInteger.ZERO);
+                    X509Certificate previousRoot = KeyGenerations.certificate(dir, inUse.previous());
+                    previous = ca.generation(inUse.previous(), token == null ? KeyGenerations.key(dir, inUse.previous())
+                            : tokenKey(token, inUse.previous(), previousRoot), keyProvider, previousRoot, BigInteger.ZERO);
                     floor = previous.crls().lastNumber();
                     links = KeyGenerations.links(dir, inUse.current()).orElseThrow(() -> new IOException(
                             KeyGenerations.directory(dir, inUse.current()) + " lacks its link certificates"));
@@ -282,8 +294,18 @@ public final class LocalCa implements Closeable {
         }
     }
 
-    /** A CA key in a PKCS#11 token, the provider holding it and the CA certificate. */
-    private record TokenKey(PrivateKey key, java.security.Provider provider, X509Certificate certificate) {
+    /** A CA key in a PKCS#11 token, the token holding it and the CA certificate. */
+    private record TokenKey(PrivateKey key, Pkcs11Key token, X509Certificate certificate) {
+    }
+
+    /** The token's key of generation {@code n}, checked against its root {@code certificate}. */
+    private static PrivateKey tokenKey(Pkcs11Key token, int n, X509Certificate certificate) throws IOException {
+        PrivateKey key = token.privateKey(token.label(n));
+        if (key == null || !token.matches(key, certificate.getPublicKey())) {
+            throw new IOException("the key of CA key generation " + n + " is not in the token under the label '" + token.label(n)
+                    + "' (or is not the one of its root certificate): wrong token, or the token was re-initialised");
+        }
+        return key;
     }
 
     /** Opens the CA key in its token, generating it there and self-signing the CA certificate at the first start. */
@@ -302,7 +324,7 @@ public final class LocalCa implements Closeable {
                 SecureFiles.write(dir.resolve("ca.pem"), Pem.certificates(List.of(cert)), SecureFiles.READABLE);
                 key = pair.getPrivate();
             }
-            return new TokenKey(key, token.provider(), cert);
+            return new TokenKey(key, token, cert);
         } catch (IOException e) {
             throw new IOException("local CA " + settings.name() + " in " + dir + " cannot be used: " + e.getMessage(), e);
         }
@@ -567,26 +589,16 @@ public final class LocalCa implements Closeable {
      * {@code ca.<name>.key-algorithm}, its self-signed root (NewWithNew, same subject name) and the link certificates
      * NewWithOld and OldWithNew, stored as key generation {@code n + 1} (crash-safe, {@link KeyGenerations}). From the
      * return on, new certificates are signed with the new key; the old key's certificates stay this CA's, and the old key
-     * keeps signing their CRL, until {@link #finishRollover()} or until the old root expires. Refused (with
-     * {@link RolloverRefusedException}) for a key in a PKCS#11 token and during an overlap.
+     * keeps signing their CRL, until {@link #finishRollover()} or until the old root expires. A key in a PKCS#11 token is
+     * followed by one generated in the token, labelled {@code <key-label>.g<n>}. Refused (with
+     * {@link RolloverRefusedException}) during an overlap.
      */
     public RolloverReport rollover() throws IOException {
         return rollover(KeyGenerations.Step.NONE);
     }
 
-    /**
-     * Refuses (with {@link RolloverRefusedException}) a CA whose key est4j cannot roll over: one in a PKCS#11 token.
-     */
-    public static void checkRollable(CaSettings settings) {
-        if (settings.pkcs11() != null) {
-            throw new RolloverRefusedException("local CA " + settings.name() + " keeps its key in a PKCS#11 token (ca." + settings.name()
-                    + ".key-store = pkcs11), which est4j cannot roll over yet: see docs/rollover.md");
-        }
-    }
-
     /** {@link #rollover()}, with a test's crash points. */
     synchronized RolloverReport rollover(KeyGenerations.Step step) throws IOException {
-        checkRollable(settings);
         Live l = live;
         if (l.previous() != null) {
             if (l.previous().certificate().getNotAfter().after(new Date())) {
@@ -598,13 +610,25 @@ public final class LocalCa implements Closeable {
             l = live;
         }
         Generation old = l.current();
-        KeyPair pair = settings.keyAlgorithm().generate();
+        java.security.Provider provider = token == null ? null : token.provider();
+        KeyPair pair;
+        if (token == null) {
+            pair = settings.keyAlgorithm().generate();
+        } else {
+            // a key left under this label by an attempt that crashed before its switch is not in use: replaced
+            token.delete(token.label(old.number() + 1));
+            pair = token.generate(settings.keyAlgorithm());
+        }
         try {
             RolloverCertificates certificates = RolloverCertificates.make(old.certificate(), signer(settings, old.key(), old.keyProvider()),
-                    pair.getPublic(), signer(settings, pair.getPrivate(), null), settings.validityDays(), Instant.now());
-            KeyGenerations.State next = KeyGenerations.commit(dir, new KeyGenerations.State(old.number(), 0), pair.getPrivate(),
-                    certificates, step);
-            Generation fresh = generation(next.current(), pair.getPrivate(), null, certificates.newWithNew(), old.crls().lastNumber());
+                    pair.getPublic(), signer(settings, pair.getPrivate(), provider), settings.validityDays(), Instant.now());
+            if (token != null) {
+                // the token first, as at the first start: the switch below must find the key labelled
+                token.store(token.label(old.number() + 1), pair.getPrivate(), certificates.newWithNew());
+            }
+            KeyGenerations.State next = KeyGenerations.commit(dir, new KeyGenerations.State(old.number(), 0),
+                    token == null ? pair.getPrivate() : null, certificates, step);
+            Generation fresh = generation(next.current(), pair.getPrivate(), provider, certificates.newWithNew(), old.crls().lastNumber());
             live = new Live(fresh, old, List.of(certificates.newWithOld(), certificates.oldWithNew()));
             currentValidity = null;
             // the new key's first CRL now, numbered after the old key's last: its distribution point answers from the start
@@ -630,6 +654,9 @@ public final class LocalCa implements Closeable {
         }
         KeyGenerations.finish(dir, new KeyGenerations.State(l.current().number(), l.previous().number()));
         live = new Live(l.current(), null, List.of());
+        if (token != null) {
+            token.delete(token.label(l.previous().number()));
+        }
         return new RolloverReport(name(), l.current().number(), 0, caCertificates(), "local CA " + name()
                 + ": the overlap ended; key generation " + l.previous().number() + " and the link certificates were deleted");
     }

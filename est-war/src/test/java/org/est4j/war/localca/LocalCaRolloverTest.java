@@ -256,15 +256,6 @@ class LocalCaRolloverTest {
     }
 
     @Test
-    void aKeyInAPkcs11TokenIsRefusedWithOneLine() {
-        CaSettings pkcs11 = settings(KeyAlgorithm.EC_P256).withPkcs11(new org.est4j.war.config.Pkcs11Settings(
-                Path.of("/nonexistent/libsofthsm2.so"), java.util.OptionalLong.empty(), "token", "est4j-ca-default", null, "PIN"));
-        LocalCa.RolloverRefusedException e = assertThrows(LocalCa.RolloverRefusedException.class, () -> LocalCa.checkRollable(pkcs11));
-        assertEquals("local CA default keeps its key in a PKCS#11 token (ca.default.key-store = pkcs11), which est4j cannot roll over yet: "
-                + "see docs/rollover.md", e.getMessage());
-    }
-
-    @Test
     void laterKeysCrlDistributionPointsCarryTheirGeneration() {
         assertEquals(URI.create("http://h:8080/crl/iot.crl"), LocalCa.crlDistributionPoint(URI.create("http://h:8080/crl/iot.crl"), 1));
         assertEquals(URI.create("http://h:8080/crl/iot.g2.crl"), LocalCa.crlDistributionPoint(URI.create("http://h:8080/crl/iot.crl"), 2));
