@@ -28,7 +28,7 @@ public final class CaRollover {
     /**
      * Rolls {@code ca} over, or with {@code finish} ends its overlap; {@code by} is who asked, for the audit trail.
      *
-     * @throws LocalCa.RolloverRefusedException when the CA refuses (a key in a PKCS#11 token, an overlap not ended)
+     * @throws LocalCa.RolloverRefusedException when the CA refuses (an overlap not ended)
      */
     public static LocalCa.RolloverReport run(LocalCa ca, StateStore store, Path home, Est4jConfig config, boolean finish, String by)
             throws IOException {

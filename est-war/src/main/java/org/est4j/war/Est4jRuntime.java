@@ -193,7 +193,7 @@ public class Est4jRuntime {
      * certificates of the new key do not authenticate TLS clients.
      *
      * @throws IllegalArgumentException                  for a name that is no local CA of this deployment
-     * @throws LocalCa.RolloverRefusedException when the CA refuses (a PKCS#11 key, an overlap not ended)
+     * @throws LocalCa.RolloverRefusedException when the CA refuses (an overlap not ended)
      */
     public LocalCa.RolloverReport rollover(String caName, boolean finish, String by) throws IOException {
         LocalCa ca = home.localCas().get(caName);
