@@ -47,6 +47,30 @@ class AdminRolloverTest {
         return all;
     }
 
+    /** What the console calls in a running instance ({@code Est4jRuntime.rollover} without its CDI bean around it). */
+    @Test
+    void aRunningInstanceRollsOverInProcessAndIssuesWithTheNewKeyAtOnce() throws Exception {
+        try (EstHome running = EstHome.open(home)) {
+            LocalCa ca = running.localCas().get("default");
+            X509Certificate oldRoot = ca.certificate();
+            LocalCa.RolloverReport report = CaRollover.run(ca, running.store(), home, running.config(), false, "console test");
+            assertEquals(2, report.generation());
+            assertEquals(1, report.previous());
+            assertEquals(ca.caCertificates(), report.caCertificates());
+            X509Certificate issued = ca.issue(new LocalCa.Profile(new javax.security.auth.x500.X500Principal("CN=in-process"),
+                    org.est4j.war.config.KeyAlgorithm.EC_P256.generate().getPublic(), null, List.of()));
+            issued.verify(ca.certificate().getPublicKey());
+            assertEquals(List.of(oldRoot, ca.certificate()), Pem.readCertificates(home.resolve("ca.pem")));
+            assertEquals(2, truststore().size(), "ready for the next start");
+            LocalCa.RolloverRefusedException again = org.junit.jupiter.api.Assertions.assertThrows(LocalCa.RolloverRefusedException.class,
+                    () -> CaRollover.run(ca, running.store(), home, running.config(), false, "console test"));
+            assertTrue(again.getMessage().contains("still in the overlap"), again.getMessage());
+            assertEquals(0, CaRollover.run(ca, running.store(), home, running.config(), true, "console test").previous());
+            assertEquals(List.of(ca.certificate()), ca.caCertificates());
+            assertEquals(List.of(ca.certificate()), truststore());
+        }
+    }
+
     @Test
     void rollsOverAStoppedInstanceOnlyAndTheNextStartServesAndTrustsBothKeys() throws Exception {
         X509Certificate oldRoot;
