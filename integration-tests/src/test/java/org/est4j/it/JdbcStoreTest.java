@@ -332,6 +332,34 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aFileStoreInARolloversOverlapMovesWithBothKeysCrlsAndItsKeyGeneration() throws Exception {
+        Path home = tmp.resolve("moving-rolled");
+        Files.createDirectories(home);
+        BigInteger oldNumber;
+        BigInteger newNumber;
+        try (EstHome files = EstHome.open(home)) {
+            LocalCa ca = files.localCas().get("default");
+            oldNumber = number(ca.crl());
+            ca.rollover();
+            newNumber = number(ca.crl());
+        }
+        Files.writeString(home.resolve("est4j.properties"), properties(home), java.nio.file.StandardOpenOption.APPEND);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Admin.run(new String[] {"migrate-store"}, home, new PrintStream(out), System.err));
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("CRL number " + oldNumber + " copied (the next is higher); key generation 2: CRL number " + newNumber
+                + " copied"), report);
+        assertEquals(List.of("2"), column("SELECT max(generation) FROM ca_key_generation WHERE ca_name = 'default'"));
+        assertEquals(List.of(oldNumber.toString()), column("SELECT crl_number FROM crl WHERE ca_name = 'default'"));
+        assertEquals(List.of(newNumber.toString()), column("SELECT crl_number FROM crl WHERE ca_name = 'default.g2'"));
+        try (EstHome db = EstHome.open(home)) {
+            LocalCa ca = db.localCas().get("default");
+            assertEquals(3, ca.caCertificates().size());
+            assertEquals(newNumber, number(ca.crl(2).orElseThrow()), "the database serves the copied CRL of the new key");
+        }
+    }
+
+    @Test
     void withTheDatabaseDownTheStoreSaysSoInsteadOfRecordingHalf() throws Exception {
         Path a = home("a", null);
         try (EstHome first = EstHome.open(a)) {
