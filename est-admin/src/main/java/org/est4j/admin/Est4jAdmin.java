@@ -160,6 +160,16 @@ public final class Est4jAdmin implements Callable<Integer> {
         return admin(args.toArray(String[]::new));
     }
 
+    @Command(name = "rollover", mixinStandardHelpOptions = true, description = "Rolls the key of a local CA over (RFC 7030 section 4.1.3): "
+            + "a new key and root, and the link certificates NewWithOld and OldWithNew, which /cacerts serves with the new root "
+            + "until the old root expires or --finish. Run it with est4j stopped (it refuses while an instance holds the CA); "
+            + "see docs/rollover.md.")
+    int rollover(@Parameters(index = "0", paramLabel = "CA", description = "the local CA's name (ca.<name>.* in est4j.properties)") String ca,
+                 @Option(names = "--finish", description = "end the overlap instead: delete the old key and the link certificates") boolean finish)
+            throws IOException {
+        return finish ? admin("rollover", ca, "--finish") : admin("rollover", ca);
+    }
+
     @Command(name = "migrate-store", mixinStandardHelpOptions = true, description = "Copies the file store of the data directory into the database that "
             + "est4j.properties names (store = jdbc): certificates, revocations, the last CRL number, queued requests, "
             + "one-time passwords, returns. Run it with every instance stopped; running it twice copies nothing twice.")

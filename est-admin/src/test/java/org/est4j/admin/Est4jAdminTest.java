@@ -51,7 +51,7 @@ class Est4jAdminTest {
     @Test
     void helpListsEveryCommandAndTheExitStatuses() {
         assertEquals(0, admin("--help"));
-        for (String command : List.of("init", "list", "approve", "reject", "add-otp", "revoke", "migrate-store")) {
+        for (String command : List.of("init", "list", "approve", "reject", "add-otp", "revoke", "rollover", "migrate-store")) {
             assertTrue(out().contains("\n  " + command + " "), () -> command + " missing from:\n" + out());
         }
         assertTrue(out().contains("Exit status:"), out());
@@ -60,10 +60,27 @@ class Est4jAdminTest {
     }
 
     @Test
+    void rolloverRollsAStoppedDataDirectoryOverAndFinishesIt() {
+        Path home = initialised();
+        assertEquals(2, admin("rollover", "--home", home.toString()));
+        assertEquals(1, admin("rollover", "--home", home.toString(), "nosuch"));
+        assertTrue(err().contains("no local CA named 'nosuch'"), err());
+        assertEquals(0, admin("rollover", "--home", home.toString(), "default"), this::err);
+        assertTrue(out().startsWith("local CA default rolled over from key generation 1 to 2"), out());
+        assertEquals(1, admin("rollover", "--home", home.toString(), "default"));
+        assertTrue(err().contains("rollover --finish default"), err());
+        assertEquals(0, admin("rollover", "--home", home.toString(), "--finish", "default"), this::err);
+        assertTrue(out().startsWith("local CA default: the overlap ended"), out());
+    }
+
+    @Test
     void everyCommandHasItsOwnHelp() {
         assertEquals(0, admin("revoke", "--help"));
         assertTrue(out().startsWith("Usage: est4j-admin revoke [-hV] [--ca=NAME] [--home=DIR] SERIAL [REASON]"), out());
         assertTrue(out().contains("keyCompromise"), out());
+        assertEquals(0, admin("rollover", "--help"));
+        assertTrue(out().startsWith("Usage: est4j-admin rollover [-hV] [--finish] [--home=DIR] CA"), out());
+        assertTrue(out().contains("--finish"), out());
         assertEquals(0, admin("help", "approve"));
         assertTrue(out().startsWith("Usage: est4j-admin approve [-hV] [--home=DIR] ID [NOTE...]"), out());
     }

@@ -26,6 +26,10 @@ import org.est4j.war.store.StoreMigration;
  *   revoke &lt;serial hex&gt; [reason] [--ca name]
  *                            revokes a certificate of a local CA; from the server's next request on it authenticates
  *                            nothing. Reasons: RFC 5280 CRLReason names or codes (default unspecified)
+ *   rollover &lt;ca&gt; [--finish]  rolls the key of local CA &lt;ca&gt; over (RFC 7030 section 4.1.3, docs/rollover.md): a new key
+ *                            and root, and the link certificates; with --finish ends the overlap (the old key and the
+ *                            links are deleted). Only while est4j is stopped: it refuses while a running instance holds
+ *                            the CA's issuance log (file store); with store = jdbc stop every instance first
  *   migrate-store            copies the file store of EST_HOME into the database that est4j.properties names
  *                            (store = jdbc): every certificate, revocation, the last CRL number, queued requests,
  *                            one-time passwords and returns. Run it with every instance stopped.
@@ -47,7 +51,7 @@ public final class Admin {
     public static int run(String[] args, Path home, PrintStream out, PrintStream err) throws IOException {
         if (args.length == 0) {
             err.println("usage: est4j-admin list | approve <id> [note] | reject <id> [note] | add-otp [count] | revoke <serial hex> [reason] [--ca name]"
-                    + " | migrate-store   (data directory " + home + ")");
+                    + " | rollover <ca> [--finish] | migrate-store   (data directory " + home + ")");
             return 2;
         }
         Est4jConfig config = Est4jConfig.load(home.resolve(Est4jConfig.FILE_NAME));
@@ -141,9 +145,12 @@ public final class Admin {
             case "revoke" -> {
                 return revoke(args, config, store, out, err);
             }
+            case "rollover" -> {
+                return rollover(args, home, config, store, out, err);
+            }
             default -> {
                 err.println("unknown command '" + org.est4j.jaxrs.ClientText.quote(args[0], 40)
-                        + "': list, approve, reject, add-otp, revoke or migrate-store");
+                        + "': list, approve, reject, add-otp, revoke, rollover or migrate-store");
                 return 2;
             }
         }
@@ -189,6 +196,50 @@ public final class Admin {
                 + " local CAs: name one with --ca" : "no local CA" + (caName == null ? "" : " named " + caName) + " in "
                 + store.description() + " issued serial " + serial.toString(16));
         return 1;
+    }
+
+    /**
+     * {@code rollover <ca> [--finish]}: on a stopped instance (the CA's issuance log must be free), so that no instance
+     * keeps issuing with a key this command retires, and the next start picks up the new roots as trust anchors.
+     */
+    private static int rollover(String[] args, Path home, Est4jConfig config, StateStore store, PrintStream out, PrintStream err)
+            throws IOException {
+        List<String> rest = new ArrayList<>(List.of(args).subList(1, args.length));
+        boolean finish = rest.remove("--finish");
+        if (rest.size() != 1 || rest.get(0).startsWith("-")) {
+            err.println("usage: est4j-admin rollover <ca> [--finish]");
+            return 2;
+        }
+        String name = rest.get(0);
+        org.est4j.war.config.CaSettings settings = config.cas().get(name);
+        if (settings == null) {
+            err.println("no local CA named '" + org.est4j.jaxrs.ClientText.quote(name, 40) + "' in " + Est4jConfig.FILE_NAME + " (local CAs: "
+                    + String.join(", ", caNames(config)) + ")");
+            return 1;
+        }
+        Path dir = home.resolve("ca").resolve(name);
+        if (!java.nio.file.Files.exists(dir.resolve("ca.pem")) && !java.nio.file.Files.exists(dir.resolve("generations.properties"))) {
+            err.println("local CA " + name + " does not exist yet in " + home + ": est4j creates it at its first start (or est4j-admin init)");
+            return 1;
+        }
+        try {
+            // the signature provider est4j.properties chooses, as the server signs with
+            org.est4j.jaxrs.codec.SignatureProvider.use(org.est4j.jaxrs.codec.SignatureProvider.select(config.cryptoProvider()).provider());
+            try (org.est4j.war.localca.LocalCa ca = org.est4j.war.localca.LocalCa.openOrCreate(dir, settings, home, store::openCa)) {
+                org.est4j.war.localca.LocalCa.RolloverReport report = CaRollover.run(ca, store, home, config, finish,
+                        "admin " + System.getProperty("user.name", "unknown"));
+                out.println(report.summary());
+                out.println("/cacerts answers " + report.caCertificates().size() + " certificate(s) from the next start on"
+                        + (finish ? "" : "; copy " + dir + " to every other instance of this CA before starting it"));
+                return 0;
+            }
+        } catch (org.est4j.war.localca.CaInUseException e) {
+            err.println("est4j is running with local CA " + name + " (" + e.getMessage() + "): stop it first, then roll over, then start it");
+            return 1;
+        } catch (org.est4j.war.localca.LocalCa.RolloverRefusedException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
     }
 
     private record Match(ApprovalQueue queue, String id) {

@@ -34,6 +34,23 @@ final class ClientTruststore {
     private ClientTruststore() {
     }
 
+    /** The anchors of {@code file}; throws when it is missing or unreadable. */
+    static List<X509Certificate> read(Path file) throws IOException {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = java.nio.file.Files.newInputStream(file)) {
+                ks.load(in, null);
+            }
+            List<X509Certificate> anchors = new java.util.ArrayList<>();
+            for (String alias : java.util.Collections.list(ks.aliases())) {
+                anchors.add((X509Certificate) ks.getCertificate(alias));
+            }
+            return anchors;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
     static void write(Path file, List<X509Certificate> anchors) throws IOException {
         try {
             PKCS12PfxPduBuilder pfx = new PKCS12PfxPduBuilder();

@@ -22,13 +22,16 @@ import org.est4j.war.localca.LocalCa;
  * a certificate cannot be asked to trust a TLS certificate whose revocation it is about to check.
  *
  * <p>The path is fixed by {@code web.xml}; only names a CA can have ({@code [A-Za-z0-9_-]{1,32}}, as in
- * {@code ca.<name>.*}) are looked up, so nothing from the path reaches the file system.
+ * {@code ca.<name>.*}) are looked up, so nothing from the path reaches the file system. After a key rollover each key
+ * signs a CRL of its own: {@code /crl/<name>.crl} is the first key's, {@code /crl/<name>.g<n>.crl} that of key
+ * generation {@code n}, served while that key is in use (docs/rollover.md).
  */
 public class CrlFileServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private static final System.Logger LOG = System.getLogger(CrlFileServlet.class.getName());
-    private static final Pattern PATH = Pattern.compile("/([A-Za-z0-9_-]{1,32})\\.crl");
+    /** A CA name, and for a key generation after the first {@code .g<n>} (docs/rollover.md): no dot in a CA name. */
+    private static final Pattern PATH = Pattern.compile("/([A-Za-z0-9_-]{1,32})(?:\\.g([2-9]|[1-9][0-9]{1,5}))?\\.crl");
     static final String MEDIA_TYPE = "application/pkix-crl";
 
     @Override
@@ -43,8 +46,12 @@ public class CrlFileServlet extends HttpServlet {
         }
         byte[] der;
         try {
-            X509CRL crl = ca.get().crl();
-            der = crl.getEncoded();
+            Optional<X509CRL> crl = ca.get().crl(m.group(2) == null ? 1 : Integer.parseInt(m.group(2)));
+            if (crl.isEmpty()) {
+                text(response, HttpServletResponse.SC_NOT_FOUND, "404 no CRL here: that key of the CA is no longer in use");
+                return;
+            }
+            der = crl.get().getEncoded();
         } catch (IOException | CRLException e) {
             LOG.log(Level.ERROR, "local CA " + ca.get().name() + ": no CRL to serve", e);
             response.setHeader("Retry-After", "60");

@@ -231,6 +231,24 @@ public class Est4jRuntime {
         return home.localCas().values();
     }
 
+    /**
+     * Rolls the key of local CA {@code caName} over in this running instance, or with {@code finish} ends the overlap
+     * (docs/rollover.md); {@code by} names the operator for the audit trail. Issuance switches to the new key at once and
+     * {@code /cacerts} answers the rollover certificates; the TLS client trust anchors gain the new root at the next
+     * start ({@code client-truststore.p12} is updated now, but the connector reads it only when it starts), until which
+     * certificates of the new key do not authenticate TLS clients.
+     *
+     * @throws IllegalArgumentException                  for a name that is no local CA of this deployment
+     * @throws LocalCa.RolloverRefusedException when the CA refuses (an overlap not ended)
+     */
+    public LocalCa.RolloverReport rollover(String caName, boolean finish, String by) throws IOException {
+        LocalCa ca = home.localCas().get(caName);
+        if (ca == null) {
+            throw new IllegalArgumentException("no local CA named " + caName);
+        }
+        return CaRollover.run(ca, home.store(), home.directory(), home.config(), finish, by);
+    }
+
     public CaSettings caSettings(String caName) {
         return home.config().cas().get(caName);
     }

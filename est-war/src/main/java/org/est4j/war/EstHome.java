@@ -122,8 +122,10 @@ public final class EstHome implements Closeable {
             try {
                 for (CaSettings settings : config.cas().values()) {
                     // ca.pem for a key in a token (it may hold the key already, for another instance), else the key file
+                    // (or, after a rollover, its generations file: generation 1's key is gone once the overlap ended)
                     boolean fresh = !Files.exists(dir.resolve("ca").resolve(settings.name())
-                            .resolve(settings.pkcs11() != null ? "ca.pem" : "ca-key.pem"));
+                            .resolve(settings.pkcs11() != null ? "ca.pem" : "ca-key.pem"))
+                            && !Files.exists(dir.resolve("ca").resolve(settings.name()).resolve("generations.properties"));
                     LocalCa ca = LocalCa.openOrCreate(dir.resolve("ca").resolve(settings.name()), settings, dir, store::openCa);
                     cas.put(settings.name(), ca);
                     if (fresh) {
@@ -137,6 +139,7 @@ public final class EstHome implements Closeable {
                     SecureFiles.write(caPem, Pem.certificates(List.of(defaultCa.certificate())), SecureFiles.READABLE);
                     created(caPem, "CA certificate for clients (curl --cacert)");
                 }
+                CaRollover.publishRoots(dir, defaultCa); // a rollover made on the command line while est4j was stopped
                 ensureServerCertificate(dir, defaultCa);
                 List<X509Certificate> anchors = trustAnchors(dir, config, cas);
                 ensureTruststore(dir.resolve("client-truststore.p12"), anchors);
@@ -261,7 +264,8 @@ public final class EstHome implements Closeable {
     private static List<X509Certificate> trustAnchors(Path dir, Est4jConfig config, Map<String, LocalCa> cas) throws IOException {
         List<X509Certificate> anchors = new ArrayList<>();
         if (config.trustAnchorFiles().isEmpty()) {
-            cas.values().forEach(ca -> anchors.add(ca.certificate()));
+            // every root in use: during a rollover's overlap certificates of the old and of the new key authenticate
+            cas.values().forEach(ca -> anchors.addAll(ca.roots()));
             return anchors;
         }
         for (String name : config.trustAnchorFiles()) {
@@ -280,18 +284,11 @@ public final class EstHome implements Closeable {
         // Rewritten whenever the anchors differ, so the JSSE connector and est4j always agree.
         if (Files.exists(file)) {
             try {
-                java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
-                try (var in = Files.newInputStream(file)) {
-                    ks.load(in, null);
-                }
-                List<X509Certificate> current = new ArrayList<>();
-                for (String alias : java.util.Collections.list(ks.aliases())) {
-                    current.add((X509Certificate) ks.getCertificate(alias));
-                }
+                List<X509Certificate> current = ClientTruststore.read(file);
                 if (current.size() == anchors.size() && current.containsAll(anchors)) {
                     return;
                 }
-            } catch (java.security.GeneralSecurityException | IOException e) {
+            } catch (IOException e) {
                 // unreadable: rewrite it
             }
         }

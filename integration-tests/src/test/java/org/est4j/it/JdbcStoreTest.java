@@ -198,6 +198,46 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aRolloverIsRecordedAndAnInstanceHoldingTheOlderKeyGenerationIsRefusedUntilItHasTheNewFiles() throws Exception {
+        Path a = home("a", null);
+        EstHome.open(a).close();
+        Path b = home("b", a);
+        EstHome.open(b).close(); // the same key generation: accepted
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Admin.run(new String[] {"rollover", "default"}, a, new PrintStream(out), System.err));
+        assertEquals(List.of("1", "2"), column("SELECT generation FROM ca_key_generation WHERE ca_name = 'default' ORDER BY generation"));
+
+        IOException refused = assertThrows(IOException.class, () -> EstHome.open(b).close());
+        assertTrue(refused.getMessage().contains("this instance holds CA key generation 1, but another instance rolled the key over to "
+                + "generation 2: copy ca/default/"), refused.getMessage());
+
+        // what the message asks for: the new generation's files
+        Files.copy(a.resolve("ca/default/generations.properties"), b.resolve("ca/default/generations.properties"));
+        Files.createDirectories(b.resolve("ca/default/generation-2"));
+        for (String f : List.of("ca-key.pem", "ca.pem", "new-with-old.pem", "old-with-new.pem")) {
+            Files.copy(a.resolve("ca/default/generation-2").resolve(f), b.resolve("ca/default/generation-2").resolve(f));
+        }
+        try (EstHome first = EstHome.open(a); EstHome second = EstHome.open(b)) {
+            LocalCa ca1 = first.localCas().get("default");
+            LocalCa ca2 = second.localCas().get("default");
+            assertEquals(2, ca2.generation());
+            assertEquals(ca1.caCertificates(), ca2.caCertificates());
+            CertificateFactory jdk = CertificateFactory.getInstance("X.509");
+            try (Connection c = pg.connect(); ResultSet r = c.createStatement().executeQuery(
+                    "SELECT der FROM ca_key_generation WHERE ca_name = 'default' AND generation = 2")) {
+                assertTrue(r.next());
+                assertEquals(ca1.certificate(), jdk.generateCertificate(new ByteArrayInputStream(r.getBytes(1))));
+            }
+            X509Certificate issued = ca2.issue(profile("after-rollover"));
+            issued.verify(ca1.certificate().getPublicKey());
+            X509CRL crl = ca2.crl(2).orElseThrow();
+            crl.verify(ca1.certificate().getPublicKey());
+            assertEquals(List.of(number(crl).toString()), column("SELECT crl_number FROM crl WHERE ca_name = 'default.g2'"),
+                    "the new key's CRLs are kept apart from the first key's");
+        }
+    }
+
+    @Test
     void aOneTimePasswordIsConsumedOnceAcrossInstances() throws Exception {
         Path a = home("a", null);
         try (EstHome first = EstHome.open(a); EstHome second = EstHome.open(home("b", a))) {
@@ -331,6 +371,34 @@ class JdbcStoreTest {
             assertTrue(db.store().oneTimePasswords().consume(otp.toCharArray()), "the one-time password moved along");
         }
         assertEquals(List.of("0"), column("SELECT count(*) - count(DISTINCT serial) FROM issued_certificate"));
+    }
+
+    @Test
+    void aFileStoreInARolloversOverlapMovesWithBothKeysCrlsAndItsKeyGeneration() throws Exception {
+        Path home = tmp.resolve("moving-rolled");
+        Files.createDirectories(home);
+        BigInteger oldNumber;
+        BigInteger newNumber;
+        try (EstHome files = EstHome.open(home)) {
+            LocalCa ca = files.localCas().get("default");
+            oldNumber = number(ca.crl());
+            ca.rollover();
+            newNumber = number(ca.crl());
+        }
+        Files.writeString(home.resolve("est4j.properties"), properties(home), java.nio.file.StandardOpenOption.APPEND);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, Admin.run(new String[] {"migrate-store"}, home, new PrintStream(out), System.err));
+        String report = out.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("CRL number " + oldNumber + " copied (the next is higher); key generation 2: CRL number " + newNumber
+                + " copied"), report);
+        assertEquals(List.of("2"), column("SELECT max(generation) FROM ca_key_generation WHERE ca_name = 'default'"));
+        assertEquals(List.of(oldNumber.toString()), column("SELECT crl_number FROM crl WHERE ca_name = 'default'"));
+        assertEquals(List.of(newNumber.toString()), column("SELECT crl_number FROM crl WHERE ca_name = 'default.g2'"));
+        try (EstHome db = EstHome.open(home)) {
+            LocalCa ca = db.localCas().get("default");
+            assertEquals(3, ca.caCertificates().size());
+            assertEquals(newNumber, number(ca.crl(2).orElseThrow()), "the database serves the copied CRL of the new key");
+        }
     }
 
     @Test

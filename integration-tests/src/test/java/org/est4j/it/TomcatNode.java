@@ -73,6 +73,11 @@ final class TomcatNode implements AutoCloseable {
         return httpsPort;
     }
 
+    /** The plain HTTP connector (CRLs at /crl/). */
+    int httpPort() {
+        return httpPort;
+    }
+
     /** The loopback connector for a TLS terminator (server.xml's est.proxy.port). */
     int proxyPort() {
         return proxyPort;

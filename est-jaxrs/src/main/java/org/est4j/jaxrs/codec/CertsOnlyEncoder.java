@@ -11,6 +11,7 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.BERSet;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
 import org.bouncycastle.asn1.cms.SignedData;
@@ -28,7 +29,7 @@ public final class CertsOnlyEncoder {
     }
 
     /**
-     * The DER encoding of a certs-only SignedData holding {@code certificates}.
+     * The encoding of a certs-only SignedData holding {@code certificates}, in their order.
      *
      * <p>Built from BouncyCastle's ASN.1 types rather than {@code CMSSignedDataGenerator}: with no signer
      * there is nothing to generate, and this runs once per enrollment (the generator's certificate store
@@ -52,9 +53,12 @@ public final class CertsOnlyEncoder {
             for (X509CRL crl : crls) {
                 lists.add(CertificateList.getInstance(crl.getEncoded()));
             }
+            // sets in the caller's order, not DER-sorted ones: the SPI's CaCertificates promises its order (the root first,
+            // rollover link certificates last), and a client may take the first certificate as the root. SignedData keeps
+            // a BER set's order (a DER-tagged one would be re-sorted); the message is then written with definite lengths.
             SignedData signedData = new SignedData(new DERSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
-                    certificates.isEmpty() ? null : new DERSet(certs), crls.isEmpty() ? null : new DERSet(lists), new DERSet());
-            return new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded(ASN1Encoding.DER);
+                    certificates.isEmpty() ? null : new BERSet(certs), crls.isEmpty() ? null : new BERSet(lists), new DERSet());
+            return new ContentInfo(CMSObjectIdentifiers.signedData, signedData).getEncoded(ASN1Encoding.DL);
         } catch (CRLException e) {
             throw new IllegalStateException("the CA returned a CRL that cannot be encoded", e);
         } catch (CertificateEncodingException | IllegalArgumentException e) {

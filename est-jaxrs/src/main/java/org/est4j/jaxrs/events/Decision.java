@@ -50,7 +50,9 @@ public record Decision(Instant time, Outcome outcome, String operation, Optional
         /** An administrator rejected a queued request. */
         REJECTED,
         /** A certificate was revoked. */
-        REVOKED;
+        REVOKED,
+        /** An administrator rolled a CA key over, or ended a rollover's overlap (RFC 7030 section 4.1.3). */
+        ROLLED_OVER;
 
         /** The name as written in the audit trail. */
         public String text() {

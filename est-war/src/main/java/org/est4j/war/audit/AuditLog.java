@@ -64,6 +64,15 @@ public final class AuditLog {
         record(client.map(d::by).orElse(d));
     }
 
+    /**
+     * An administrator ({@code by}) rolled the key of local CA {@code ca} over ({@code rollover}) or ended the overlap
+     * ({@code rollover-finish}); {@code what} says which generations.
+     */
+    public static void rolledOver(String operation, String ca, String by, String what) {
+        record(Decision.administrative(Decision.Outcome.ROLLED_OVER, operation, ca, Optional.ofNullable(by), Optional.empty(), what,
+                Optional.empty()));
+    }
+
     /** The name of CRLReason {@code code} (RFC 5280 section 5.3.1), or the number when it has none. */
     public static String reasonName(int code) {
         return org.est4j.war.localca.RevocationReason.name(code);

@@ -5,13 +5,28 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.function.BiConsumer;
+import java.util.function.IntFunction;
 
 /**
  * What one local CA must not lose: the certificates it issued, its revocations, its latest CRL and the requests
  * waiting for approval. Opened by the instance that issues with the CA; closing it releases what the instance holds.
  */
-public record CaRecords(IssuedCertificates issued, Revocations revocations, CrlArchive crls, ApprovalQueue approvals)
-        implements Closeable {
+public record CaRecords(IssuedCertificates issued, Revocations revocations, CrlArchive crls, ApprovalQueue approvals,
+                        IntFunction<CrlArchive> generationCrls) implements Closeable {
+
+    /**
+     * The records of a CA; {@code crls} is generation 1's CRL archive, {@code generationCrls} gives the archive of the CRLs
+     * a later key generation signs (docs/rollover.md): each key signs CRLs of its own, numbered on from the previous
+     * key's.
+     */
+    public CaRecords {
+        java.util.Objects.requireNonNull(generationCrls, "generationCrls");
+    }
+
+    /** The archive of the CRLs that key generation {@code n} signs. */
+    public CrlArchive crls(int generation) {
+        return generation == 1 ? crls : generationCrls.apply(generation);
+    }
 
     /** The issuance log and the revocation log in a CA's directory. */
     public static final String ISSUED_LOG = "issued.log";
@@ -30,7 +45,8 @@ public record CaRecords(IssuedCertificates issued, Revocations revocations, CrlA
         IssuanceLog log = new IssuanceLog(dir.resolve(ISSUED_LOG));
         try {
             return new CaRecords(log, new RevocationLog(dir.resolve(REVOKED_LOG)), new CrlFile(dir.resolve(CRL_FILE)),
-                    new FileApprovalQueue(dir.resolve(PENDING)));
+                    new FileApprovalQueue(dir.resolve(PENDING)),
+                    n -> new CrlFile(KeyGenerations.directory(dir, n).resolve(CRL_FILE)));
         } catch (IOException | RuntimeException e) {
             log.close();
             throw e;

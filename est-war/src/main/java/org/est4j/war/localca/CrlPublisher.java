@@ -70,6 +70,15 @@ final class CrlPublisher {
 
     CrlPublisher(CrlArchive archive, X500Name issuer, PublicKey caKey, AuthorityKeyIdentifier authorityKeyIdentifier,
                  Revocations revocations, Duration validity, Signer signer, Clock clock) throws IOException {
+        this(archive, issuer, caKey, authorityKeyIdentifier, revocations, validity, signer, clock, BigInteger.ZERO);
+    }
+
+    /**
+     * A publisher whose numbers continue above {@code floor}: a new key generation's CRLs are numbered after the last one
+     * the previous key signed, so that a relying party comparing numbers across the rollover never sees one go back.
+     */
+    CrlPublisher(CrlArchive archive, X500Name issuer, PublicKey caKey, AuthorityKeyIdentifier authorityKeyIdentifier,
+                 Revocations revocations, Duration validity, Signer signer, Clock clock, BigInteger floor) throws IOException {
         this.archive = archive;
         this.issuer = issuer;
         this.caKey = caKey;
@@ -79,9 +88,14 @@ final class CrlPublisher {
         this.signer = signer;
         this.clock = clock;
         synchronized (this) {
-            lastNumber = BigInteger.ZERO;
+            lastNumber = floor;
             current = load();
         }
+    }
+
+    /** The highest CRL number this publisher made or found in its archive (0 before the first). */
+    synchronized BigInteger lastNumber() {
+        return lastNumber;
     }
 
     /** The current CRL, made anew first if the revocations changed or half of its validity passed. */

@@ -88,7 +88,7 @@ final class IssuanceLog implements IssuedCertificates {
         }
         if (l == null) {
             channel.close();
-            throw new IOException(file + " is in use by another est4j process (or another deployment in this JVM)");
+            throw new CaInUseException(file + " is in use by another est4j process (or another deployment in this JVM)");
         }
         this.lock = l;
         try {

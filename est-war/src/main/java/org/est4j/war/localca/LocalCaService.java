@@ -59,7 +59,8 @@ public class LocalCaService implements CaService {
 
     @Override
     public CaCertificates caCertificates(CaCertificatesRequest request) throws CaException {
-        return new CaCertificates(List.of(ca(request.label()).certificate()));
+        // during a rollover's overlap: NewWithNew, NewWithOld, OldWithNew (RFC 7030 section 4.1.3)
+        return new CaCertificates(ca(request.label()).caCertificates());
     }
 
     @Override
@@ -183,14 +184,14 @@ public class LocalCaService implements CaService {
     }
 
     /**
-     * RFC 8295 section 4: the current CRL of the CA serving the label, never none (an empty CRL still tells a relying
+     * RFC 8295 section 4: the current CRL of the CA serving the label (of each of its keys during a rollover's overlap), never none (an empty CRL still tells a relying
      * party that nothing is revoked, and until when).
      */
     @Override
     public List<X509CRL> crls(CrlRequest request) throws CaException {
         LocalCa ca = ca(request.label());
         try {
-            return List.of(ca.crl());
+            return ca.crls(); // during a rollover's overlap, the CRL of each key
         } catch (IOException e) {
             throw new CaUnavailableException("the local CA cannot issue its CRL right now", Est4jRuntime.RETRY_AFTER, e);
         }

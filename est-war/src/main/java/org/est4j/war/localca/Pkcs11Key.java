@@ -93,16 +93,29 @@ final class Pkcs11Key {
         return provider;
     }
 
+    /**
+     * The label of the CA's key generation {@code n} (docs/rollover.md): the key label for the first key, the key label
+     * and {@code .g<n>} for the keys of later rollovers.
+     */
+    String label(int n) {
+        return n == 1 ? settings.keyLabel() : settings.keyLabel() + ".g" + n;
+    }
+
     /** The CA's private key in the token, or null if the token has none under the key label. */
     PrivateKey privateKey() throws IOException {
+        return privateKey(settings.keyLabel());
+    }
+
+    /** The private key the token keeps under {@code label}, or null. */
+    PrivateKey privateKey(String label) throws IOException {
         try {
-            Key key = keyStore.isKeyEntry(settings.keyLabel()) ? keyStore.getKey(settings.keyLabel(), null) : null;
+            Key key = keyStore.isKeyEntry(label) ? keyStore.getKey(label, null) : null;
             if (key != null && !(key instanceof PrivateKey)) {
-                throw new IOException(settings.tokenDescription() + ": '" + settings.keyLabel() + "' is not a private key");
+                throw new IOException(settings.tokenDescription() + ": '" + label + "' is not a private key");
             }
             return (PrivateKey) key;
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw failure(caName, "cannot read the key '" + settings.keyLabel() + "' in " + settings.tokenDescription(), e);
+            throw failure(caName, "cannot read the key '" + label + "' in " + settings.tokenDescription(), e);
         }
     }
 
@@ -113,6 +126,17 @@ final class Pkcs11Key {
             return c instanceof X509Certificate x ? x : null;
         } catch (GeneralSecurityException | RuntimeException e) {
             throw failure(caName, "cannot read the certificate '" + settings.keyLabel() + "' in " + settings.tokenDescription(), e);
+        }
+    }
+
+    /** Deletes the key and certificate the token keeps under {@code label}, if any (a rollover's end, or its leftovers). */
+    void delete(String label) throws IOException {
+        try {
+            if (keyStore.containsAlias(label)) {
+                keyStore.deleteEntry(label);
+            }
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw failure(caName, "cannot delete '" + label + "' in " + settings.tokenDescription(), e);
         }
     }
 
@@ -139,9 +163,14 @@ final class Pkcs11Key {
 
     /** Labels the generated {@code key} and stores {@code certificate} next to it in the token. */
     void store(PrivateKey key, X509Certificate certificate) throws IOException {
+        store(settings.keyLabel(), key, certificate);
+    }
+
+    /** Labels the generated {@code key} {@code label} and stores {@code certificate} next to it in the token. */
+    void store(String label, PrivateKey key, X509Certificate certificate) throws IOException {
         try {
             // SunPKCS11 updates the token object in place (label, id) and adds the certificate; nothing leaves the token
-            keyStore.setKeyEntry(settings.keyLabel(), key, null, new Certificate[] {certificate});
+            keyStore.setKeyEntry(label, key, null, new Certificate[] {certificate});
         } catch (GeneralSecurityException | RuntimeException e) {
             throw failure(caName, "cannot store the CA certificate in " + settings.tokenDescription(), e);
         }

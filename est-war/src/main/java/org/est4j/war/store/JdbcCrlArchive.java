@@ -19,6 +19,14 @@ final class JdbcCrlArchive implements CrlArchive {
     private final Database db;
     private final String caName;
 
+    /**
+     * The {@code ca_name} under which key generation {@code n > 1} of a CA keeps its CRLs (docs/rollover.md): the CA name
+     * and {@code .g<n>}; a dot cannot occur in a CA name, so it never names another CA's CRLs.
+     */
+    static String generationKey(String caName, int n) {
+        return caName + ".g" + n;
+    }
+
     JdbcCrlArchive(Database db, String caName) {
         this.db = db;
         this.caName = caName;

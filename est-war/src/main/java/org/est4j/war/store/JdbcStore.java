@@ -119,42 +119,74 @@ public final class JdbcStore implements StateStore {
 
     @Override
     public CaRecords openCa(String caName, Path caDirectory, X509Certificate caCertificate) throws IOException {
-        claim(caName, caCertificate);
+        return openCa(caName, caDirectory, caCertificate, 1);
+    }
+
+    @Override
+    public CaRecords openCa(String caName, Path caDirectory, X509Certificate caCertificate, int generation) throws IOException {
+        recordCaGeneration(caName, caCertificate, generation);
         return new CaRecords(new JdbcIssuedCertificates(db, caName), new JdbcRevocations(db, caName), new JdbcCrlArchive(db, caName),
-                new JdbcApprovalQueue(db, caName));
+                new JdbcApprovalQueue(db, caName), n -> new JdbcCrlArchive(db, JdbcCrlArchive.generationKey(caName, n)));
+    }
+
+    /** The newest key generation recorded for a CA, and the root recorded for the generation an instance holds (or null). */
+    private record Recorded(int newest, byte[] der) {
     }
 
     /**
-     * Records the CA's certificate under its name, or checks it against the one on record: every instance must issue
-     * with the same CA, else two CAs would share one name, one serial space and one CRL.
+     * Records the CA's root under its name and key generation, or checks it against the one on record: every instance
+     * must issue with the same CA key, else two CAs would share one name, one serial space and one CRL. An instance
+     * holding an older generation than the newest recorded (another instance rolled the key over) is refused; a newer one
+     * is recorded (this instance rolled it over).
      */
-    private void claim(String caName, X509Certificate caCertificate) throws IOException {
+    @Override
+    public void recordCaGeneration(String caName, X509Certificate caCertificate, int generation) throws IOException {
         byte[] mine;
         try {
             mine = caCertificate.getEncoded();
         } catch (CertificateEncodingException e) {
             throw new IOException(e);
         }
-        byte[] onRecord = db.call("record the CA certificate", c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO ca_certificate (ca_name, der, recorded_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")) {
-                s.setString(1, caName);
-                s.setBytes(2, mine);
-                s.setTimestamp(3, Database.timestamp(Instant.now()));
-                s.executeUpdate();
+        Recorded recorded = db.call("record the CA certificate", c -> {
+            int newest = newestGeneration(c, caName);
+            if (generation > newest) {
+                try (PreparedStatement s = c.prepareStatement("INSERT INTO ca_key_generation (ca_name, generation, der, recorded_at) "
+                        + "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                    s.setString(1, caName);
+                    s.setInt(2, generation);
+                    s.setBytes(3, mine);
+                    s.setTimestamp(4, Database.timestamp(Instant.now()));
+                    s.executeUpdate();
+                }
+                newest = newestGeneration(c, caName);
             }
-            try (PreparedStatement s = c.prepareStatement("SELECT der FROM ca_certificate WHERE ca_name = ?")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT der FROM ca_key_generation WHERE ca_name = ? AND generation = ?")) {
                 s.setString(1, caName);
+                s.setInt(2, generation);
                 try (ResultSet r = s.executeQuery()) {
-                    r.next();
-                    return r.getBytes(1);
+                    return new Recorded(newest, r.next() ? r.getBytes(1) : null);
                 }
             }
         });
-        if (!Arrays.equals(mine, onRecord)) {
+        if (recorded.newest() > generation) {
+            throw new IOException("local CA " + caName + ": this instance holds CA key generation " + generation + ", but another instance "
+                    + "rolled the key over to generation " + recorded.newest() + ": copy ca/" + caName + "/ (generations.properties and "
+                    + "generation-" + recorded.newest() + "/) from that instance before starting this one (docs/rollover.md)");
+        }
+        if (!Arrays.equals(mine, recorded.der())) {
             throw new IOException("local CA " + caName + ": the store holds another CA certificate under this name (another instance "
                     + "made its own CA): give every instance the same CA (the same PKCS#11 token, or copies of ca/" + caName
                     + "/ca-key.pem and ca.pem) before it first starts");
+        }
+    }
+
+    private static int newestGeneration(java.sql.Connection c, String caName) throws java.sql.SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT MAX(generation) FROM ca_key_generation WHERE ca_name = ?")) {
+            s.setString(1, caName);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1); // 0 for none (SQL NULL)
+            }
         }
     }
 

@@ -22,7 +22,8 @@ final class SchemaMigration implements JavaMigration {
     /** Every version, oldest first. */
     static final List<SchemaMigration> ALL = List.of(
             new SchemaMigration("1", "shared state", "V1__shared_state.sql"),
-            new SchemaMigration("2", "console search", "V2__console_search.sql"));
+            new SchemaMigration("2", "console search", "V2__console_search.sql"),
+            new SchemaMigration("3", "ca key generations", "V3__ca_key_generations.sql"));
 
     private final MigrationVersion version;
     private final String description;

@@ -30,6 +30,23 @@ public interface StateStore extends Closeable {
      */
     CaRecords openCa(String caName, Path caDirectory, X509Certificate caCertificate) throws IOException;
 
+    /**
+     * {@link #openCa(String, Path, X509Certificate)} for a CA whose current key is generation {@code generation}
+     * (docs/rollover.md): a shared store records the generations and refuses an instance holding an older one than
+     * another instance recorded.
+     */
+    default CaRecords openCa(String caName, Path caDirectory, X509Certificate caCertificate, int generation) throws IOException {
+        return openCa(caName, caDirectory, caCertificate);
+    }
+
+    /**
+     * Records that this instance rolled CA {@code caName} over to key generation {@code generation} with root
+     * {@code caCertificate}, so that instances still holding an older generation refuse to start. Nothing to do for a
+     * store only one instance uses.
+     */
+    default void recordCaGeneration(String caName, X509Certificate caCertificate, int generation) throws IOException {
+    }
+
     /** The certificate a CA issued with {@code serial}, read while instances run (for the administrator). */
     Optional<X509Certificate> findIssued(String caName, BigInteger serial) throws IOException;
 

@@ -56,21 +56,27 @@ public final class StoreMigration {
             Database db = target.database();
             for (String ca : new TreeSet<>(config.cas().keySet())) {
                 Path dir = home.resolve("ca").resolve(ca);
-                if (!Files.exists(dir.resolve("ca.pem"))) {
+                if (!Files.exists(dir.resolve("ca.pem")) && !Files.exists(dir.resolve("generations.properties"))) {
                     out.println("CA " + ca + ": nothing to copy (no " + dir.resolve("ca.pem") + ")");
                     continue;
                 }
                 try (CaRecords files = CaRecords.inDirectory(dir)) { // the issuance log's lock: no instance issues meanwhile
                     X509Certificate caCertificate;
                     try {
-                        caCertificate = Pem.readCertificates(dir.resolve("ca.pem")).get(0);
+                        caCertificate = org.est4j.war.localca.LocalCa.currentCertificate(dir); // its current key generation
                     } catch (IOException e) {
-                        throw new IOException(dir.resolve("ca.pem") + " cannot be read: " + e.getMessage(), e);
+                        throw new IOException(dir + ": the CA certificate cannot be read: " + e.getMessage(), e);
                     }
-                    target.openCa(ca, dir, caCertificate).close();
+                    target.openCa(ca, dir, caCertificate, org.est4j.war.localca.LocalCa.currentGeneration(dir)).close();
                     long[] certificates = copyCertificates(db, ca, dir);
                     int revocations = copyRevocations(db, ca, files.revocations());
-                    String crl = copyCrl(db, ca, files);
+                    String crl = copyCrl(db, ca, ca, files.crls());
+                    // the CRLs of later key generations (docs/rollover.md), under their own name in table crl
+                    for (int n = 2; n <= org.est4j.war.localca.LocalCa.currentGeneration(dir); n++) {
+                        if (files.crls(n).latest().isPresent()) {
+                            crl += "; key generation " + n + ": " + copyCrl(db, ca, JdbcCrlArchive.generationKey(ca, n), files.crls(n));
+                        }
+                    }
                     int approvals = copyApprovals(db, ca, files.approvals());
                     out.println("CA " + ca + ": " + certificates[0] + " certificate(s) copied, " + certificates[1]
                             + " already there; " + revocations + " revocation(s) copied; " + crl + "; " + approvals
@@ -161,8 +167,9 @@ public final class StoreMigration {
         });
     }
 
-    private static String copyCrl(Database db, String ca, CaRecords files) throws IOException {
-        var latest = files.crls().latest();
+    /** Copies the latest CRL of {@code archive} into table crl under {@code key} (the CA name, or a key generation's). */
+    private static String copyCrl(Database db, String ca, String key, org.est4j.war.localca.CrlArchive archive) throws IOException {
+        var latest = archive.latest();
         if (latest.isEmpty()) {
             return "no CRL yet";
         }
@@ -179,7 +186,7 @@ public final class StoreMigration {
         db.call("copy the CRL of CA " + ca, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO crl (ca_name, crl_number, made_at, der) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-                s.setString(1, ca);
+                s.setString(1, key);
                 s.setBigDecimal(2, new BigDecimal(number));
                 s.setTimestamp(3, Database.timestamp(Instant.now()));
                 s.setBytes(4, latest.get());

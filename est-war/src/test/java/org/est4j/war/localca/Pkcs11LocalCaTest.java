@@ -219,6 +219,47 @@ class Pkcs11LocalCaTest {
     }
 
     @Test
+    void aRolloverGeneratesTheNewKeyInTheTokenUnderADerivedLabelAndItsEndDeletesTheOldOne() throws Exception {
+        Path home = home(dir.resolve("rollover"), PIN);
+        Path caDir = home.resolve("ca").resolve("default");
+        CaSettings settings = settings(KeyAlgorithm.EC_P256, byLabel("est4j-ca-roll"));
+        X509Certificate oldRoot;
+        X509Certificate newRoot;
+        X509Certificate a;
+        try (LocalCa ca = LocalCa.openOrCreate(caDir, settings, home)) {
+            oldRoot = ca.certificate();
+            a = issue(ca, "before-rollover");
+            LocalCa.RolloverReport report = ca.rollover();
+            assertEquals(2, report.generation());
+            newRoot = ca.certificate();
+            assertEquals(3, ca.caCertificates().size());
+            ca.caCertificates().get(1).verify(oldRoot.getPublicKey()); // NewWithOld: signed by the old key in the token
+            ca.caCertificates().get(2).verify(newRoot.getPublicKey()); // OldWithNew: signed by the new key in the token
+            issue(ca, "after-rollover").verify(newRoot.getPublicKey());
+            assertFalse(Files.exists(caDir.resolve("generation-2/ca-key.pem")), "no key file for a key in a token");
+        }
+        KeyStore token = freshKeyStore(tokenSlot, PIN);
+        Key key = token.getKey("est4j-ca-roll.g2", null);
+        assertTrue(key instanceof PrivateKey, "the new key is in the token under the derived label");
+        assertNull(key.getEncoded(), "and cannot be extracted");
+        assertEquals(newRoot, token.getCertificate("est4j-ca-roll.g2"));
+        assertTrue(token.isKeyEntry("est4j-ca-roll"), "the old key stays during the overlap");
+
+        try (LocalCa ca = LocalCa.openOrCreate(caDir, settings, home)) {
+            assertEquals(2, ca.generation());
+            assertEquals(newRoot, ca.certificate());
+            assertTrue(ca.isIssuerOf(a));
+            ca.crl(1).orElseThrow().verify(oldRoot.getPublicKey()); // the old key in the token still signs its CRL
+            ca.finishRollover();
+        }
+        assertFalse(freshKeyStore(tokenSlot, PIN).containsAlias("est4j-ca-roll"), "the end of the overlap deletes the old key");
+        try (LocalCa ca = LocalCa.openOrCreate(caDir, settings, home)) {
+            assertEquals(List.of(newRoot), ca.caCertificates());
+            issue(ca, "after-the-end").verify(newRoot.getPublicKey());
+        }
+    }
+
+    @Test
     void aSecondInstanceOnTheSameTokenSignsWithTheSameKey() throws Exception {
         Path home1 = home(dir.resolve("one"), PIN);
         Path caDir1 = home1.resolve("ca").resolve("default");
