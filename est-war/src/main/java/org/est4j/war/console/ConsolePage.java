@@ -23,7 +23,14 @@ import org.est4j.war.localca.Revocations;
 final class ConsolePage {
 
     /** One CA's certificate. */
-    record CaView(String name, X509Certificate certificate) {
+    record CaView(String name, List<CaCertificate> certificates) {
+    }
+
+    /**
+     * One certificate of a CA with its role: {@code root}, or during a key rollover's overlap (RFC 7030 section 4.1.3)
+     * {@code new root}, {@code old root}, and the link certificates {@code NewWithOld} and {@code OldWithNew}.
+     */
+    record CaCertificate(String role, X509Certificate certificate) {
     }
 
     /** One certificate found, with its CA and revocation. */
@@ -209,20 +216,27 @@ final class ConsolePage {
     }
 
     private void caCertificates(List<CaView> cas) {
-        out.append("<section id=\"cas\"><h2>CA certificates</h2><table><thead><tr><th>CA</th><th>Subject</th><th>Serial</th>")
-                .append("<th>SHA-256 fingerprint</th><th>Not after</th><th>Days left</th></tr></thead><tbody>");
+        out.append("<section id=\"cas\"><h2>CA certificates</h2><table><thead><tr><th>CA</th><th>Role</th><th>Subject</th>")
+                .append("<th>Serial</th><th>SHA-256 fingerprint</th><th>Not after</th><th>Days left</th></tr></thead><tbody>");
         for (CaView ca : cas) {
-            X509Certificate c = ca.certificate();
-            long days = Duration.between(now, c.getNotAfter().toInstant()).toDays();
-            // red under 30 days (and once expired), amber under 180: a CA certificate takes months to replace
-            String level = days < 30 ? "revoked" : days < 180 ? "expiring" : "proven";
-            out.append("<tr><td>").append(Html.text(ca.name())).append("</td><td>").append(Html.text(c.getSubjectX500Principal().getName()))
-                    .append("</td><td><code>").append(c.getSerialNumber().toString(16)).append("</code></td><td><code class=\"fp\">")
-                    .append(colons(ApprovalQueue.fingerprint(c))).append("</code></td><td>")
-                    .append(TIME.format(c.getNotAfter().toInstant().truncatedTo(ChronoUnit.MINUTES))).append("</td><td><span class=\"badge ")
-                    .append(level).append("\">").append(days).append("</span></td></tr>");
+            for (CaCertificate held : ca.certificates()) {
+                caCertificate(ca.name(), held);
+            }
         }
         out.append("</tbody></table></section>");
+    }
+
+    private void caCertificate(String ca, CaCertificate held) {
+        X509Certificate c = held.certificate();
+        long days = Duration.between(now, c.getNotAfter().toInstant()).toDays();
+        // red under 30 days (and once expired), amber under 180: a CA certificate takes months to replace
+        String level = days < 30 ? "revoked" : days < 180 ? "expiring" : "proven";
+        out.append("<tr><td>").append(Html.text(ca)).append("</td><td>").append(held.role()).append("</td><td>")
+                .append(Html.text(c.getSubjectX500Principal().getName()))
+                .append("</td><td><code>").append(c.getSerialNumber().toString(16)).append("</code></td><td><code class=\"fp\">")
+                .append(colons(ApprovalQueue.fingerprint(c))).append("</code></td><td>")
+                .append(TIME.format(c.getNotAfter().toInstant().truncatedTo(ChronoUnit.MINUTES))).append("</td><td><span class=\"badge ")
+                .append(level).append("\">").append(days).append("</span></td></tr>");
     }
 
     private static String colons(String hex) {

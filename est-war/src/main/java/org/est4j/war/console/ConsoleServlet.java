@@ -238,7 +238,7 @@ public class ConsoleServlet extends HttpServlet {
         List<PendingRequest> pending = new ArrayList<>();
         List<ConsolePage.CaView> cas = new ArrayList<>();
         for (LocalCa ca : runtime.localCas().stream().sorted(java.util.Comparator.comparing(LocalCa::name)).toList()) {
-            cas.add(new ConsolePage.CaView(ca.name(), ca.certificate()));
+            cas.add(new ConsolePage.CaView(ca.name(), certificatesOf(ca)));
             for (ApprovalQueue.Entry e : ca.approvals().list()) {
                 pending.add(PendingRequest.of(ca.name(), e));
             }
@@ -253,6 +253,31 @@ public class ConsoleServlet extends HttpServlet {
         if (!request.getMethod().equals("HEAD")) {
             response.getOutputStream().write(body);
         }
+    }
+
+    /**
+     * A CA's roots and, during a key rollover's overlap, its link certificates, each named: what {@code /cacerts}
+     * serves plus the old root, which it leaves out (OldWithNew carries the old key).
+     */
+    static List<ConsolePage.CaCertificate> certificatesOf(LocalCa ca) {
+        List<X509Certificate> roots = ca.roots();
+        List<ConsolePage.CaCertificate> held = new ArrayList<>();
+        if (roots.size() == 1) {
+            held.add(new ConsolePage.CaCertificate("root", roots.get(0)));
+            return held;
+        }
+        X509Certificate current = roots.get(0);
+        held.add(new ConsolePage.CaCertificate("new root", current));
+        for (X509Certificate old : roots.subList(1, roots.size())) {
+            held.add(new ConsolePage.CaCertificate("old root", old));
+        }
+        for (X509Certificate link : ca.caCertificates()) {
+            if (!link.equals(current)) {
+                // NewWithOld certifies the new key; OldWithNew the old one
+                held.add(new ConsolePage.CaCertificate(link.getPublicKey().equals(current.getPublicKey()) ? "NewWithOld" : "OldWithNew", link));
+            }
+        }
+        return held;
     }
 
     /**
