@@ -231,7 +231,7 @@ final class ConsolePage {
         long days = Duration.between(now, c.getNotAfter().toInstant()).toDays();
         // red under 30 days (and once expired), amber under 180: a CA certificate takes months to replace
         String level = days < 30 ? "revoked" : days < 180 ? "expiring" : "proven";
-        out.append("<tr><td>").append(Html.text(ca)).append("</td><td>").append(held.role()).append("</td><td>")
+        out.append("<tr><td>").append(Html.text(ca)).append("</td><td>").append(Html.text(held.role())).append("</td><td>")
                 .append(Html.text(c.getSubjectX500Principal().getName()))
                 .append("</td><td><code>").append(c.getSerialNumber().toString(16)).append("</code></td><td><code class=\"fp\">")
                 .append(colons(ApprovalQueue.fingerprint(c))).append("</code></td><td>")
