@@ -180,7 +180,7 @@ class JdbcStoreTest {
                     .found().isEmpty());
             assertEquals(List.of("issued_certificate_issued_at"),
                     column("SELECT indexname FROM pg_indexes WHERE indexname = 'issued_certificate_issued_at'"), "schema version 2");
-            assertEquals(List.of("1", "2"), column("SELECT version FROM est4j_schema_history WHERE success ORDER BY installed_rank"));
+            assertEquals(List.of("1", "2", "3"), column("SELECT version FROM est4j_schema_history WHERE success ORDER BY installed_rank"));
         }
     }
 
