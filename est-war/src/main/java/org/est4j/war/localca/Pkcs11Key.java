@@ -34,8 +34,11 @@ import org.est4j.war.config.Pkcs11Settings;
  *
  * <p>Failures are {@link IOException}s with a one-line reason (wrong PIN, no such token, no such module); the cause
  * is logged, never the PIN.
+ *
+ * <p>A CMP CA's RA key ({@code ca.<name>.cmp.signature.key-store = pkcs11}) is opened the same way, which is why this
+ * class and its reading methods are public.
  */
-final class Pkcs11Key {
+public final class Pkcs11Key {
 
     private static final System.Logger LOG = System.getLogger(Pkcs11Key.class.getName());
 
@@ -61,7 +64,7 @@ final class Pkcs11Key {
      *
      * @param home EST_HOME, against which a relative PIN file is resolved
      */
-    static Pkcs11Key open(String caName, Pkcs11Settings settings, Path home) throws IOException {
+    public static Pkcs11Key open(String caName, Pkcs11Settings settings, Path home) throws IOException {
         if (!Files.isRegularFile(settings.library())) {
             throw new IOException("the PKCS#11 module " + settings.library() + " (ca." + caName + ".pkcs11.library) does not exist");
         }
@@ -89,7 +92,7 @@ final class Pkcs11Key {
     }
 
     /** The provider instance holding the token's keys: the only one that can sign with them. */
-    Provider provider() {
+    public Provider provider() {
         return provider;
     }
 
@@ -102,7 +105,7 @@ final class Pkcs11Key {
     }
 
     /** The CA's private key in the token, or null if the token has none under the key label. */
-    PrivateKey privateKey() throws IOException {
+    public PrivateKey privateKey() throws IOException {
         return privateKey(settings.keyLabel());
     }
 
@@ -120,7 +123,7 @@ final class Pkcs11Key {
     }
 
     /** The certificate the token keeps under the key label, or null. */
-    X509Certificate certificate() throws IOException {
+    public X509Certificate certificate() throws IOException {
         try {
             Certificate c = keyStore.getCertificate(settings.keyLabel());
             return c instanceof X509Certificate x ? x : null;
