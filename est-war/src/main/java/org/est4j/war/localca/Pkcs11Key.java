@@ -290,7 +290,7 @@ public final class Pkcs11Key {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.log(Level.WARNING, "local CA " + caName + ": the PIN file " + file
+                LOG.log(Level.WARNING, "CA " + caName + ": the PIN file " + file
                         + " can be read by its group or by others; chmod 600 it");
             }
         } catch (UnsupportedOperationException e) {
@@ -318,7 +318,7 @@ public final class Pkcs11Key {
     /** A one-line failure: what failed and the PKCS#11 reason, with the whole cause in the log. */
     private static IOException failure(String caName, String what, Throwable cause) {
         String reason = reason(cause);
-        LOG.log(Level.WARNING, "local CA " + caName + ": " + what + ": " + reason, cause);
+        LOG.log(Level.WARNING, "CA " + caName + ": " + what + ": " + reason, cause);
         return new IOException(what + ": " + reason, cause);
     }
 
