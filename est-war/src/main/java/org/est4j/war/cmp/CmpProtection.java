@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.bouncycastle.cert.cmp.ProtectedPKIMessageBuilder;
 import org.bouncycastle.cert.crmf.PKMACBuilder;
 import org.bouncycastle.cert.crmf.jcajce.JcePKMACValuesCalculator;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.ContentVerifier;
 import org.bouncycastle.operator.MacCalculator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -35,11 +37,15 @@ import org.est4j.jaxrs.codec.BouncyCastle;
 import org.est4j.spi.CaUpstreamException;
 import org.est4j.war.Pem;
 import org.est4j.war.config.CmpSettings;
+import org.est4j.war.config.ConfigException;
+import org.est4j.war.config.Pkcs11Settings;
+import org.est4j.war.localca.Pkcs11Key;
 
 /**
  * How est4j protects its CMP requests and checks the protection of the upstream's responses (RFC 9483 section 3.2,
  * RFC 9481 section 6): a MAC with the shared secret (PBMAC1 or PasswordBasedMac), or a signature with the RA's key and
- * certificate. A response must carry a protection est4j can verify: a MAC with the same secret, or a signature by the
+ * certificate. The RA key is a PEM file or sits in a PKCS#11 token, where it stays: the token's provider computes every
+ * signature. A response must carry a protection est4j can verify: a MAC with the same secret, or a signature by the
  * pinned upstream certificate ({@code cmp.server-certificate}); anything else is refused, errors included.
  */
 final class CmpProtection {
@@ -52,17 +58,20 @@ final class CmpProtection {
     private final char[] secret;
     private final byte[] reference;
     private final PrivateKey raKey;
+    /** Signs with {@link #raKey}: BouncyCastle for a PEM key, the token's own provider for a token key. */
+    private final Provider signingProvider;
     private final List<X509CertificateHolder> raCertificates;
     private final Optional<X509CertificateHolder> serverCertificate;
 
     private CmpProtection(CmpSettings.Protection mode, CmpSettings.MacAlgorithm macAlgorithm, char[] secret, byte[] reference,
-                          PrivateKey raKey, List<X509CertificateHolder> raCertificates,
+                          PrivateKey raKey, Provider signingProvider, List<X509CertificateHolder> raCertificates,
                           Optional<X509CertificateHolder> serverCertificate) {
         this.mode = mode;
         this.macAlgorithm = macAlgorithm;
         this.secret = secret;
         this.reference = reference;
         this.raKey = raKey;
+        this.signingProvider = signingProvider;
         this.raCertificates = raCertificates;
         this.serverCertificate = serverCertificate;
     }
@@ -86,31 +95,108 @@ final class CmpProtection {
             if (value.isEmpty()) {
                 throw new IOException("the shared secret of CMP CA '" + settings.name() + "' is empty");
             }
-            return new CmpProtection(settings.protection(), settings.macAlgorithm(), value.toCharArray(), ref, null, List.of(), server);
+            return new CmpProtection(settings.protection(), settings.macAlgorithm(), value.toCharArray(), ref, null, null, List.of(),
+                    server);
         }
-        PrivateKey key = Pem.readPrivateKey(home.resolve(settings.signatureKey().get()));
-        List<X509CertificateHolder> certs = holders(home.resolve(settings.signatureCertificates().get()));
-        return new CmpProtection(settings.protection(), settings.macAlgorithm(), null, ref, key, certs, server);
+        String prefix = "CMP CA '" + settings.name() + "': ";
+        PrivateKey key;
+        Provider provider;
+        List<X509CertificateHolder> certs;
+        String keyName;
+        if (settings.signatureToken().isPresent()) {
+            Pkcs11Settings token = settings.signatureToken().get();
+            Pkcs11Key opened = Pkcs11Key.open(settings.name(), token, home);
+            keyName = "the key '" + token.keyLabel() + "' in " + token.tokenDescription();
+            key = opened.privateKey();
+            if (key == null) {
+                // SunPKCS11 lists a key under a label only when a certificate with the same CKA_ID sits next to it
+                throw new ConfigException(prefix + token.tokenDescription() + " has no private key labelled '" + token.keyLabel()
+                        + "' (ca." + settings.name() + ".pkcs11.key-label) with a certificate next to it");
+            }
+            provider = opened.provider();
+            if (settings.signatureCertificates().isPresent()) {
+                certs = holders(home.resolve(settings.signatureCertificates().get()));
+            } else {
+                X509Certificate own = opened.certificate();
+                if (own == null) {
+                    throw new ConfigException(prefix + token.tokenDescription() + " keeps no certificate under '" + token.keyLabel()
+                            + "': name the RA certificate with ca." + settings.name() + ".cmp.signature.certificates");
+                }
+                certs = holders(List.of(own), token.tokenDescription());
+            }
+        } else {
+            keyName = "the key " + settings.signatureKey().get() + " (ca." + settings.name() + ".cmp.signature.key)";
+            key = Pem.readPrivateKey(home.resolve(settings.signatureKey().get()));
+            provider = BouncyCastle.PROVIDER;
+            certs = holders(home.resolve(settings.signatureCertificates().get()));
+        }
+        if (certs.isEmpty()) {
+            throw new ConfigException(prefix + "ca." + settings.name() + ".cmp.signature.certificates holds no certificate");
+        }
+        CmpProtection protection = new CmpProtection(settings.protection(), settings.macAlgorithm(), null, ref, key, provider, certs,
+                server);
+        if (!protection.signsForRaCertificate()) {
+            throw new ConfigException(prefix + keyName + " is not the key of the RA certificate "
+                    + certs.get(0).getSubject() + ": the upstream would refuse every signature");
+        }
+        return protection;
+    }
+
+    /**
+     * Whether a signature by the RA key verifies with the RA certificate's public key: checked once at start, with the
+     * very signer that protects the messages, so that a key/certificate mix-up is a configuration error and not an
+     * upstream refusal of every request.
+     */
+    private boolean signsForRaCertificate() throws IOException {
+        byte[] probe = "est4j RA key check".getBytes(StandardCharsets.US_ASCII);
+        ContentSigner signer;
+        byte[] signature;
+        try {
+            signer = signer();
+            try (java.io.OutputStream out = signer.getOutputStream()) {
+                out.write(probe);
+            }
+            signature = signer.getSignature();
+        } catch (OperatorCreationException | RuntimeException e) {
+            // a token refusing the operation (CKR_*) surfaces as a runtime exception from the signer
+            throw new IOException("the RA key cannot sign: " + e.getMessage(), e);
+        }
+        try {
+            ContentVerifier verifier = new JcaContentVerifierProviderBuilder().setProvider(BouncyCastle.PROVIDER)
+                    .build(raCertificates.get(0)).get(signer.getAlgorithmIdentifier());
+            try (java.io.OutputStream out = verifier.getOutputStream()) {
+                out.write(probe);
+            }
+            return verifier.verify(signature);
+        } catch (OperatorCreationException | java.security.cert.CertificateException | RuntimeException e) {
+            return false; // the certificate holds a key of another type: not the RA key's
+        }
     }
 
     /** A MAC-protecting instance, for tests. */
     static CmpProtection mac(CmpSettings.MacAlgorithm algorithm, char[] secret, byte[] reference,
                              Optional<X509CertificateHolder> serverCertificate) {
-        return new CmpProtection(CmpSettings.Protection.MAC, algorithm, secret.clone(), reference, null, List.of(), serverCertificate);
+        return new CmpProtection(CmpSettings.Protection.MAC, algorithm, secret.clone(), reference, null, null, List.of(),
+                serverCertificate);
     }
 
     /** A signing instance, for tests. */
     static CmpProtection signature(PrivateKey key, List<X509CertificateHolder> certificates, X509CertificateHolder serverCertificate) {
-        return new CmpProtection(CmpSettings.Protection.SIGNATURE, null, null, null, key, certificates, Optional.of(serverCertificate));
+        return new CmpProtection(CmpSettings.Protection.SIGNATURE, null, null, null, key, BouncyCastle.PROVIDER, certificates,
+                Optional.of(serverCertificate));
     }
 
     private static List<X509CertificateHolder> holders(Path file) throws IOException {
+        return holders(Pem.readCertificates(file), file.toString());
+    }
+
+    private static List<X509CertificateHolder> holders(List<X509Certificate> certificates, String where) throws IOException {
         List<X509CertificateHolder> out = new java.util.ArrayList<>();
-        for (X509Certificate c : Pem.readCertificates(file)) {
+        for (X509Certificate c : certificates) {
             try {
                 out.add(new X509CertificateHolder(c.getEncoded()));
             } catch (GeneralSecurityException e) {
-                throw new IOException(file + ": not a valid certificate", e);
+                throw new IOException(where + ": not a valid certificate", e);
             }
         }
         return out;
@@ -166,7 +252,7 @@ final class CmpProtection {
             case "Ed25519", "EdDSA" -> "Ed25519";
             default -> throw new OperatorCreationException("the RA key's algorithm " + raKey.getAlgorithm() + " cannot sign CMP messages");
         };
-        return new JcaContentSignerBuilder(algorithm).setProvider(BouncyCastle.PROVIDER).build(raKey);
+        return new JcaContentSignerBuilder(algorithm).setProvider(signingProvider).build(raKey);
     }
 
     /**

@@ -22,8 +22,12 @@ import javax.security.auth.x500.X500Principal;
  * @param secretFile            with MAC protection: file holding the shared secret (relative to EST_HOME)
  * @param secretEnv             with MAC protection: environment variable holding it
  * @param reference             the senderKID that names est4j's secret at the upstream (its "reference")
- * @param signatureKey          with signature protection: the RA's PKCS#8 PEM key (relative to EST_HOME)
- * @param signatureCertificates with signature protection: the RA certificate, then its chain (PEM)
+ * @param signatureKey          with signature protection: the RA's PKCS#8 PEM key (relative to EST_HOME); empty when
+ *                              the key is in a PKCS#11 token
+ * @param signatureToken        with signature protection and {@code cmp.signature.key-store = pkcs11}: the token and
+ *                              the label of the RA key in it ({@code ca.<name>.pkcs11.*})
+ * @param signatureCertificates with signature protection: the RA certificate, then its chain (PEM); empty with a
+ *                              token key: the certificate the token keeps under the key label
  * @param serverCertificate     the upstream's CMP signing certificate, pinned: a signature-protected response must
  *                              verify with its key (required with signature protection)
  * @param recipient             the upstream CA's name for the {@code recipient} header field; empty: the subject of
@@ -40,7 +44,8 @@ import javax.security.auth.x500.X500Principal;
  */
 public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors, Protection protection,
                           MacAlgorithm macAlgorithm, Optional<String> secretFile, Optional<String> secretEnv,
-                          Optional<String> reference, Optional<String> signatureKey, Optional<String> signatureCertificates,
+                          Optional<String> reference, Optional<String> signatureKey, Optional<Pkcs11Settings> signatureToken,
+                          Optional<String> signatureCertificates,
                           Optional<String> serverCertificate, Optional<X500Principal> recipient,
                           Optional<String> caCertificates, int connectTimeoutSeconds, int timeoutSeconds,
                           int cacertsCacheSeconds, int retryAfterSeconds, boolean implicitConfirm, int pendingMaxHours) {
@@ -53,7 +58,9 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
 
     /** The keys after {@code ca.<name>.} that a CMP CA accepts ({@code cmp.mac.secret} only to refuse it). */
     static final List<String> KEYS = List.of("type", "cmp.url", "cmp.tls-trust-anchors", "cmp.protection", "cmp.mac.algorithm",
-            "cmp.mac.secret-file", "cmp.mac.secret-env", "cmp.mac.reference", "cmp.signature.key", "cmp.signature.certificates",
+            "cmp.mac.secret-file", "cmp.mac.secret-env", "cmp.mac.reference", "cmp.signature.key", "cmp.signature.key-store",
+            "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label", "pkcs11.pin-file", "pkcs11.pin-env",
+            "cmp.signature.certificates",
             "cmp.server-certificate", "cmp.recipient", "cmp.ca-certificates", "cmp.connect-timeout-seconds", "cmp.timeout-seconds",
             "cmp.cacerts-cache-seconds", "cmp.retry-after-seconds", "cmp.implicit-confirm", "cmp.pending-max-hours", "cmp.mac.secret");
 
@@ -85,6 +92,8 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
         Optional<String> secretEnv = Optional.empty();
         Optional<String> reference = Optional.empty();
         Optional<String> raKey = Optional.empty();
+        boolean raKeyInToken = false;
+        Map<String, String> pkcs11Keys = new java.util.LinkedHashMap<>();
         Optional<String> raCerts = Optional.empty();
         Optional<String> serverCert = Optional.empty();
         Optional<X500Principal> recipient = Optional.empty();
@@ -130,6 +139,14 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
                     reference = Optional.of(value);
                 }
                 case "cmp.signature.key" -> raKey = Optional.of(file(source, key, value));
+                case "cmp.signature.key-store" -> raKeyInToken = switch (value) {
+                    case "file" -> false;
+                    case "pkcs11" -> true;
+                    default -> throw Est4jConfig.bad(source, key, value, "file (a PEM key named by " + prefix
+                            + "cmp.signature.key, the default) or pkcs11 (a key in a PKCS#11 token, " + prefix + "pkcs11.*)");
+                };
+                case "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label", "pkcs11.pin-file",
+                     "pkcs11.pin-env" -> pkcs11Keys.put(e.getKey(), value);
                 case "cmp.signature.certificates" -> raCerts = Optional.of(file(source, key, value));
                 case "cmp.server-certificate" -> serverCert = Optional.of(file(source, key, value));
                 case "cmp.recipient" -> {
@@ -163,7 +180,24 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
                     + prefix + "cmp.mac.secret-file' (a file holding the shared secret, relative to EST_HOME, mode 0600) and '" + prefix
                     + "cmp.mac.secret-env' (the name of an environment variable holding it)");
         }
-        if (protection == Protection.SIGNATURE && (raKey.isEmpty() || raCerts.isEmpty() || serverCert.isEmpty())) {
+        Optional<Pkcs11Settings> token = Optional.empty();
+        if (raKeyInToken) {
+            if (protection != Protection.SIGNATURE || raKey.isPresent()) {
+                throw new ConfigException(source.of(prefix + "cmp.signature.key-store") + ": '" + prefix
+                        + "cmp.signature.key-store' = 'pkcs11' applies to '" + prefix + "cmp.protection' = 'signature' only, and "
+                        + "replaces '" + prefix + "cmp.signature.key' (the RA key is the token's, named by '" + prefix
+                        + "pkcs11.key-label')");
+            }
+            token = Optional.of(Pkcs11Settings.parse(source, prefix, "cmp.signature.key-store", null, pkcs11Keys));
+            if (serverCert.isEmpty()) {
+                throw new ConfigException(source.of(prefix + "cmp.protection") + ": '" + prefix + "cmp.protection' = 'signature' "
+                        + "needs '" + prefix + "cmp.server-certificate' (the upstream's CMP signing certificate, PEM)");
+            }
+        } else if (!pkcs11Keys.isEmpty()) {
+            throw new ConfigException(source.of(pkcs11Keys.keySet().stream().map(k -> prefix + k).toList()) + ": "
+                    + pkcs11Keys.keySet().stream().map(k -> "'" + prefix + k + "'").collect(java.util.stream.Collectors.joining(", "))
+                    + " only apply to a CMP CA with '" + prefix + "cmp.signature.key-store' = 'pkcs11'");
+        } else if (protection == Protection.SIGNATURE && (raKey.isEmpty() || raCerts.isEmpty() || serverCert.isEmpty())) {
             throw new ConfigException(source.of(prefix + "cmp.protection") + ": '" + prefix + "cmp.protection' = 'signature' needs '"
                     + prefix + "cmp.signature.key', '" + prefix + "cmp.signature.certificates' (the RA's key and certificate, PEM) and '"
                     + prefix + "cmp.server-certificate' (the upstream's CMP signing certificate, PEM)");
@@ -172,7 +206,7 @@ public record CmpSettings(String name, URI url, Optional<String> tlsTrustAnchors
             throw new ConfigException(source.of(prefix + "cmp.tls-trust-anchors") + ": '" + prefix
                     + "cmp.tls-trust-anchors' only applies to an https '" + prefix + "cmp.url'");
         }
-        return new CmpSettings(name, url, trust, protection, mac, secretFile, secretEnv, reference, raKey, raCerts, serverCert,
+        return new CmpSettings(name, url, trust, protection, mac, secretFile, secretEnv, reference, raKey, token, raCerts, serverCert,
                 recipient, caCerts, connect, timeout, cache, retryAfter, implicit, pendingHours);
     }
 

@@ -101,8 +101,6 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
     private static final Pattern CA_KEY = Pattern.compile("ca\\.([A-Za-z0-9_-]{1,32})\\.([a-z0-9-]+(?:\\.[a-z0-9-]+)*)");
     /** A key that would hold a PIN ({@code ...pin}, {@code ...-pin}): refused, a PIN never goes in the properties. */
     private static final Pattern PIN_KEY = Pattern.compile("(?:.*[.-])?pin", Pattern.CASE_INSENSITIVE);
-    /** An environment variable name for {@code ca.<name>.pkcs11.pin-env}. */
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
     private static final Pattern LABEL_KEY = Pattern.compile("label\\.([^.]+)\\.(.+)");
     private static final String POLICY_PREFIX = "policy.";
     private static final Pattern USER_KEY = Pattern.compile("user\\.(.+)");
@@ -637,71 +635,9 @@ public record Est4jConfig(Map<String, CaSettings> cas, Map<String, String> label
                     + "key-algorithm' = 'Ed25519' cannot be used with '" + prefix
                     + "key-store' = 'pkcs11': the JDK's PKCS#11 provider has no Ed25519; use EC-P256, EC-P384, RSA-2048 or RSA-3072");
         }
-        String library = keys.get("pkcs11.library");
-        if (library == null || library.isEmpty()) {
-            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs '" + prefix
-                    + "pkcs11.library', the path of the token's PKCS#11 module (SoftHSM2: /usr/lib/softhsm/libsofthsm2.so)");
-        }
-        Path libraryPath;
-        try {
-            libraryPath = Path.of(library);
-        } catch (java.nio.file.InvalidPathException e) {
-            libraryPath = null;
-        }
-        if (libraryPath == null || !libraryPath.isAbsolute() || library.chars().anyMatch(c -> c < 0x20 || c == '"')) {
-            throw bad(source, prefix + "pkcs11.library", library, "the absolute path of a PKCS#11 module (.so, .dll, .dylib)");
-        }
-        String slot = keys.get("pkcs11.slot");
-        String tokenLabel = keys.get("pkcs11.token-label");
-        if ((slot == null) == (tokenLabel == null)) {
-            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
-                    + "pkcs11.token-label' (the label the token was initialised with) and '" + prefix + "pkcs11.slot' (a slot id)");
-        }
-        java.util.OptionalLong slotId = java.util.OptionalLong.empty();
-        if (slot != null) {
-            try {
-                slotId = java.util.OptionalLong.of(Long.parseLong(slot));
-            } catch (NumberFormatException e) {
-                slotId = java.util.OptionalLong.of(-1);
-            }
-            if (slotId.getAsLong() < 0) {
-                throw bad(source, prefix + "pkcs11.slot", slot, "a slot id, a whole number from 0 (softhsm2-util --show-slots)");
-            }
-        }
-        if (tokenLabel != null && (tokenLabel.isEmpty() || tokenLabel.length() > 32 || !printable(tokenLabel))) {
-            throw bad(source, prefix + "pkcs11.token-label", tokenLabel, "a token label, 1-32 printable characters");
-        }
-        String keyLabel = keys.getOrDefault("pkcs11.key-label", Pkcs11Settings.defaultKeyLabel(name));
-        if (keyLabel.isEmpty() || keyLabel.length() > 64 || !printable(keyLabel)) {
-            throw bad(source, prefix + "pkcs11.key-label", keyLabel, "a label of 1-64 printable characters");
-        }
-        String pinFile = keys.get("pkcs11.pin-file");
-        String pinEnv = keys.get("pkcs11.pin-env");
-        if ((pinFile == null) == (pinEnv == null)) {
-            throw new ConfigException(source.of(prefix + "key-store") + ": '" + prefix + "key-store' = 'pkcs11' needs exactly one of '" + prefix
-                    + "pkcs11.pin-file' (a file holding the token's user PIN, relative to EST_HOME, mode 0600) and '" + prefix
-                    + "pkcs11.pin-env' (the name of an environment variable holding it)");
-        }
-        Path pinPath = null;
-        if (pinFile != null) {
-            try {
-                pinPath = pinFile.isEmpty() ? null : Path.of(pinFile);
-            } catch (java.nio.file.InvalidPathException e) {
-                pinPath = null;
-            }
-            if (pinPath == null) {
-                throw bad(source, prefix + "pkcs11.pin-file", pinFile, "the path of a file holding the PIN, relative to EST_HOME or absolute");
-            }
-        }
-        if (pinEnv != null && !ENV_NAME.matcher(pinEnv).matches()) {
-            throw bad(source, prefix + "pkcs11.pin-env", pinEnv, "the name of an environment variable, such as EST4J_CA_PIN");
-        }
-        return new Pkcs11Settings(libraryPath, slotId, tokenLabel, keyLabel, pinPath, pinEnv);
+        return Pkcs11Settings.parse(source, prefix, "key-store", Pkcs11Settings.defaultKeyLabel(name), keys);
     }
 
-    private static boolean printable(String s) {
-        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
-    }
 
     /**
      * An absolute {@code http://} URL with a host: RFC 5280 section 4.2.1.13 (http or ldap; not https, whose certificate

@@ -54,6 +54,7 @@ final class KeyGrammar {
             "crl-distribution-point", "key-store", "pkcs11.library", "pkcs11.slot", "pkcs11.token-label", "pkcs11.key-label",
             "pkcs11.pin-file", "pkcs11.pin-env", "pkcs11.pin", "type", "cmp.url", "cmp.tls-trust-anchors", "cmp.protection",
             "cmp.mac.algorithm", "cmp.mac.secret-file", "cmp.mac.secret-env", "cmp.mac.reference", "cmp.signature.key",
+            "cmp.signature.key-store",
             "cmp.signature.certificates", "cmp.server-certificate", "cmp.recipient", "cmp.ca-certificates",
             "cmp.connect-timeout-seconds", "cmp.timeout-seconds", "cmp.cacerts-cache-seconds", "cmp.retry-after-seconds",
             "cmp.implicit-confirm", "cmp.pending-max-hours", "cmp.mac.secret");

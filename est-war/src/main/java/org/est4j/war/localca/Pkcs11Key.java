@@ -34,8 +34,11 @@ import org.est4j.war.config.Pkcs11Settings;
  *
  * <p>Failures are {@link IOException}s with a one-line reason (wrong PIN, no such token, no such module); the cause
  * is logged, never the PIN.
+ *
+ * <p>A CMP CA's RA key ({@code ca.<name>.cmp.signature.key-store = pkcs11}) is opened the same way, which is why this
+ * class and its reading methods are public.
  */
-final class Pkcs11Key {
+public final class Pkcs11Key {
 
     private static final System.Logger LOG = System.getLogger(Pkcs11Key.class.getName());
 
@@ -61,7 +64,7 @@ final class Pkcs11Key {
      *
      * @param home EST_HOME, against which a relative PIN file is resolved
      */
-    static Pkcs11Key open(String caName, Pkcs11Settings settings, Path home) throws IOException {
+    public static Pkcs11Key open(String caName, Pkcs11Settings settings, Path home) throws IOException {
         if (!Files.isRegularFile(settings.library())) {
             throw new IOException("the PKCS#11 module " + settings.library() + " (ca." + caName + ".pkcs11.library) does not exist");
         }
@@ -89,7 +92,7 @@ final class Pkcs11Key {
     }
 
     /** The provider instance holding the token's keys: the only one that can sign with them. */
-    Provider provider() {
+    public Provider provider() {
         return provider;
     }
 
@@ -102,7 +105,7 @@ final class Pkcs11Key {
     }
 
     /** The CA's private key in the token, or null if the token has none under the key label. */
-    PrivateKey privateKey() throws IOException {
+    public PrivateKey privateKey() throws IOException {
         return privateKey(settings.keyLabel());
     }
 
@@ -120,7 +123,7 @@ final class Pkcs11Key {
     }
 
     /** The certificate the token keeps under the key label, or null. */
-    X509Certificate certificate() throws IOException {
+    public X509Certificate certificate() throws IOException {
         try {
             Certificate c = keyStore.getCertificate(settings.keyLabel());
             return c instanceof X509Certificate x ? x : null;
@@ -287,7 +290,7 @@ final class Pkcs11Key {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
             if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                LOG.log(Level.WARNING, "local CA " + caName + ": the PIN file " + file
+                LOG.log(Level.WARNING, "CA " + caName + ": the PIN file " + file
                         + " can be read by its group or by others; chmod 600 it");
             }
         } catch (UnsupportedOperationException e) {
@@ -315,7 +318,7 @@ final class Pkcs11Key {
     /** A one-line failure: what failed and the PKCS#11 reason, with the whole cause in the log. */
     private static IOException failure(String caName, String what, Throwable cause) {
         String reason = reason(cause);
-        LOG.log(Level.WARNING, "local CA " + caName + ": " + what + ": " + reason, cause);
+        LOG.log(Level.WARNING, "CA " + caName + ": " + what + ": " + reason, cause);
         return new IOException(what + ": " + reason, cause);
     }
 

@@ -211,6 +211,16 @@ class CmpUpstreamOpenSslTest {
     }
 
     @Test
+    void aPemRaKeyOfAnotherCertificateIsRefusedAtStart() {
+        org.est4j.war.config.ConfigException e = assertThrows(org.est4j.war.config.ConfigException.class,
+                () -> upstream("http://127.0.0.1:9/", Map.of("ca.up.cmp.protection", "signature",
+                        "ca.up.cmp.signature.key", "ra-key.pem", "ca.up.cmp.signature.certificates", "server.pem",
+                        "ca.up.cmp.server-certificate", "server.pem", "ca.up.cmp.mac.secret-file", "secret")));
+        assertEquals("CMP CA 'up': the key ra-key.pem (ca.up.cmp.signature.key) is not the key of the RA certificate "
+                + "CN=Upstream CMP signer: the upstream would refuse every signature", e.getMessage());
+    }
+
+    @Test
     void rekeysWithKeyUpdateRequest() throws Exception {
         try (CmpFixtures.MockServer server = new CmpFixtures.MockServer(home, "kur",
                 macServer("rekeyed.pem", "-accept_raverified"))) {

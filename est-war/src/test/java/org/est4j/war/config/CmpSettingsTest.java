@@ -74,6 +74,75 @@ class CmpSettingsTest {
         assertEquals(CmpSettings.Protection.SIGNATURE, Est4jConfig.parse(keys, "f").cmpCas().get("ejbca").protection());
     }
 
+    private static Map<String, String> tokenCa() {
+        Map<String, String> keys = macCa();
+        keys.remove("ca.ejbca.cmp.mac.secret-file");
+        keys.put("ca.ejbca.cmp.protection", "signature");
+        keys.put("ca.ejbca.cmp.signature.key-store", "pkcs11");
+        keys.put("ca.ejbca.pkcs11.library", "/usr/lib/softhsm/libsofthsm2.so");
+        keys.put("ca.ejbca.pkcs11.token-label", "ra-token");
+        keys.put("ca.ejbca.pkcs11.key-label", "est4j-ra");
+        keys.put("ca.ejbca.pkcs11.pin-env", "EST4J_RA_PIN");
+        keys.put("ca.ejbca.cmp.server-certificate", "ejbca-cmp.pem");
+        return keys;
+    }
+
+    @Test
+    void theRaKeyMaySitInAPkcs11TokenWithTheLocalCaKeysGrammar() {
+        CmpSettings cmp = Est4jConfig.parse(tokenCa(), "f").cmpCas().get("ejbca");
+        Pkcs11Settings token = cmp.signatureToken().orElseThrow();
+        assertEquals(java.nio.file.Path.of("/usr/lib/softhsm/libsofthsm2.so"), token.library());
+        assertEquals("ra-token", token.tokenLabel());
+        assertEquals("est4j-ra", token.keyLabel());
+        assertEquals("EST4J_RA_PIN", token.pinEnv());
+        assertEquals(Optional.empty(), cmp.signatureKey());
+        assertEquals(Optional.empty(), cmp.signatureCertificates(), "the token's certificate unless one is named");
+    }
+
+    @Test
+    void aTokenRaKeyNeedsItsLabelAndNoPemKey() {
+        Map<String, String> keys = tokenCa();
+        keys.remove("ca.ejbca.pkcs11.key-label");
+        String message = refusal(keys);
+        assertTrue(message.contains("'ca.ejbca.cmp.signature.key-store' = 'pkcs11' needs 'ca.ejbca.pkcs11.key-label'"), message);
+        keys = tokenCa();
+        keys.put("ca.ejbca.cmp.signature.key", "ra-key.pem");
+        message = refusal(keys);
+        assertTrue(message.contains("replaces 'ca.ejbca.cmp.signature.key'"), message);
+        keys = tokenCa();
+        keys.remove("ca.ejbca.pkcs11.pin-env");
+        message = refusal(keys);
+        assertTrue(message.contains("'ca.ejbca.cmp.signature.key-store' = 'pkcs11' needs exactly one of 'ca.ejbca.pkcs11.pin-file'"),
+                message);
+        keys = tokenCa();
+        keys.put("ca.ejbca.cmp.signature.key-store", "hsm");
+        message = refusal(keys);
+        assertTrue(message.contains("file (a PEM key named by ca.ejbca.cmp.signature.key, the default) or pkcs11"), message);
+    }
+
+    @Test
+    void pkcs11KeysOfACmpCaOnlyApplyToATokenRaKey() {
+        Map<String, String> keys = macCa();
+        keys.put("ca.ejbca.pkcs11.library", "/usr/lib/softhsm/libsofthsm2.so");
+        String message = refusal(keys);
+        assertTrue(message.contains("'ca.ejbca.pkcs11.library' only apply to a CMP CA with 'ca.ejbca.cmp.signature.key-store' = "
+                + "'pkcs11'"), message);
+        keys = tokenCa();
+        keys.put("ca.ejbca.cmp.protection", "mac");
+        keys.put("ca.ejbca.cmp.mac.secret-file", "cmp-secret");
+        message = refusal(keys);
+        assertTrue(message.contains("applies to 'ca.ejbca.cmp.protection' = 'signature' only"), message);
+    }
+
+    @Test
+    void aTokenRaKeyCanBeChosenThroughTheEnvironment() {
+        // not the local CA's key-store of a CA named "ejbca_cmp_signature": the longest key wins
+        assertEquals(Optional.of("ca.ejbca.cmp.signature.key-store"),
+                KeyGrammar.keyFor("EST4J_CA_EJBCA_CMP_SIGNATURE_KEY_STORE", Set.of()));
+        assertEquals(Optional.of("ca.ejbca.cmp.signature.key-store"),
+                KeyGrammar.keyFor("EST4J_CA_EJBCA_CMP_SIGNATURE_KEY_STORE", macCa().keySet()));
+    }
+
     @Test
     void badValuesNameTheKeyAndWhatIsAllowed() {
         Map<String, String> keys = macCa();
