@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +20,11 @@ import java.security.Security;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,7 +49,7 @@ import org.est4j.war.config.Est4jConfig;
  */
 class CmpUpstreamPkcs11Test {
 
-    private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    private static final Path LIBRARY = org.est4j.war.SoftHsmTokens.LIBRARY;
     private static final String TOKEN = "est4j-cmp-ra";
     private static final String PIN = "246810";
     private static final AuthenticatedClient DEVICE = new AuthenticatedClient(List.of(), Optional.of("device"),
@@ -69,21 +65,7 @@ class CmpUpstreamPkcs11Test {
     @BeforeAll
     static void tokenWithAnRaKey() throws Exception {
         assumeTrue(CmpFixtures.opensslCmp(), "openssl cmp is not installed");
-        assumeTrue(Files.isRegularFile(LIBRARY), "SoftHSM2 is not installed (" + LIBRARY + " is missing): apt-get install softhsm2");
-        assumeTrue(onPath("softhsm2-util"), "SoftHSM2 is not installed (softhsm2-util is not on the PATH)");
-        String conf = System.getenv("SOFTHSM2_CONF");
-        assumeTrue(conf != null, "SOFTHSM2_CONF is not set: run through Maven (est-war's surefire execution cmp-pkcs11 sets it)");
-        Path confFile = Path.of(conf);
-        Path tokens = confFile.resolveSibling("tokens");
-        if (Files.exists(tokens)) {
-            try (Stream<Path> all = Files.walk(tokens)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(tokens);
-        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        org.est4j.war.SoftHsmTokens.freshTokenDirectory("est-war's surefire execution cmp-pkcs11");
         String out = run("softhsm2-util", "--init-token", "--free", "--label", TOKEN, "--pin", PIN, "--so-pin", "so-" + PIN);
         java.util.regex.Matcher slot = java.util.regex.Pattern.compile("reassigned to slot (\\d+)").matcher(out);
         assertTrue(slot.find(), out);
@@ -107,11 +89,6 @@ class CmpUpstreamPkcs11Test {
         Path pin = home.resolve("ra-pin");
         Files.writeString(pin, PIN + "\n");
         Files.setPosixFilePermissions(pin, PosixFilePermissions.fromString("rw-------"));
-    }
-
-    private static boolean onPath(String command) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
     }
 
     private static String run(String... command) throws Exception {

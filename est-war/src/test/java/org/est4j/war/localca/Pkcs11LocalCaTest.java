@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,14 +24,11 @@ import java.security.Signature;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import javax.security.auth.x500.X500Principal;
 
@@ -55,7 +51,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class Pkcs11LocalCaTest {
 
-    private static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+    private static final Path LIBRARY = org.est4j.war.SoftHsmTokens.LIBRARY;
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
     private static final String TOKEN = "est4j-test";
     private static final String PIN = "123456";
@@ -74,21 +70,7 @@ class Pkcs11LocalCaTest {
 
     @BeforeAll
     static void initialiseTokens() throws Exception {
-        assumeTrue(Files.isRegularFile(LIBRARY), "SoftHSM2 is not installed (" + LIBRARY + " is missing): apt-get install softhsm2");
-        assumeTrue(onPath("softhsm2-util"), "SoftHSM2 is not installed (softhsm2-util is not on the PATH): apt-get install softhsm2");
-        String conf = System.getenv("SOFTHSM2_CONF");
-        assumeTrue(conf != null, "SOFTHSM2_CONF is not set: run through Maven (est-war's surefire configuration sets it)");
-        Path confFile = Path.of(conf);
-        Path tokens = confFile.resolveSibling("tokens");
-        if (Files.exists(tokens)) {
-            try (Stream<Path> all = Files.walk(tokens)) {
-                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(tokens);
-        Files.writeString(confFile, "directories.tokendir = " + tokens + "\nobjectstore.backend = file\nlog.level = ERROR\n");
+        org.est4j.war.SoftHsmTokens.freshTokenDirectory("est-war's surefire configuration");
         tokenSlot = initToken(TOKEN, PIN);
         otherSlot = initToken(OTHER_TOKEN, OTHER_PIN);
         initToken(PIN_TOKEN, PIN);
@@ -100,11 +82,6 @@ class Pkcs11LocalCaTest {
         Matcher slot = Pattern.compile("reassigned to slot (\\d+)").matcher(out);
         assertTrue(slot.find(), out);
         return Long.parseLong(slot.group(1));
-    }
-
-    private static boolean onPath(String command) {
-        return Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, command)));
     }
 
     private static String run(Path directory, String... command) throws Exception {
@@ -200,7 +177,7 @@ class Pkcs11LocalCaTest {
         v.initVerify(caCert.getPublicKey());
         v.update(message);
         assertTrue(v.verify(signature), "the CA certificate's public key is the token key's");
-        if (onPath("pkcs11-tool")) {
+        if (org.est4j.war.SoftHsmTokens.onPath("pkcs11-tool")) {
             // and by OpenSC: the token's public key object, as DER, is the CA certificate's
             String objects = run(dir, "pkcs11-tool", "--module", LIBRARY.toString(), "--token-label", TOKEN, "--login", "--pin", PIN,
                     "--list-objects");
