@@ -13,6 +13,9 @@
 #      enroll P-256 keep-alive | enroll P-256 new TLS connection per request (Connection: close) |
 #      /simplereenroll with a TLS client certificate (Java driver ReenrollLoad) | /cacerts GET |
 #      enroll RSA-2048 CSR (P-256 CA) | enroll P-256 CSR against the RSA-3072 CA (label rsa3072)
+#   2c. Conscrypt's TLS (BoringSSL) as the JSSE connector's SSLContext, JDK 17, ACCP: the rows of 2b
+#   2e. JSSE (as 2) with BouncyCastle's provider before SunEC, so that its XDH makes the x25519 key shares
+#   2d. JSSE (as 2) with jdk.tls.namedGroups=secp256r1,secp384r1,secp521r1: the two new-connection rows
 #   2b. native TLS as well: Tomcat on JDK 25 (BENCH_JDK25) with its OpenSSL connector (FFM, server-openssl.xml) and
 #      ACCP container-wide: enroll P-256 keep-alive | enroll with a new TLS connection per request | /cacerts
 #   3. pure Java: Tomcat without ACCP, crypto.provider = bouncycastle: enroll P-256 keep-alive
@@ -31,7 +34,7 @@
 #
 # Environment:
 #   BENCH_SECONDS      measured seconds per scenario (default 30, at most 60)
-#   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 5)
+#   BENCH_WARMUP       unmeasured warm-up seconds before each scenario (default 10: the handshake paths are still being compiled after 5)
 #   BENCH_START_WARMUP unmeasured enroll P-256 load after each Tomcat start, for the JIT (default 60 seconds: C2 needs about that long)
 #   BENCH_SETTLE       after each warm-up, wait up to this many seconds for Tomcat to go idle (its JIT compiler threads
 #                      to finish what the warm-up left them), so the measurement does not pay for it (default 60; 0 = off)
@@ -40,13 +43,20 @@
 #   BENCH_SKIP_PRIOR=1 skip scenario 4
 #   BENCH_SKIP_PG=1    skip scenario 5 (PostgreSQL store)
 #   BENCH_SKIP_JMH=1   skip scenario 1
-#   BENCH_ONLY         run only these scenarios, comma-separated: jmh (1), native (2), openssl (2b), java (3),
+#   BENCH_ONLY         run only these scenarios, comma-separated: jmh (1), native (2), openssl (2b), conscrypt (2c), p256 (2d), bcxdh (2e), java (3),
 #                      prior (4), pg (5); e.g. BENCH_ONLY=native,pg (default: all; BENCH_SKIP_* still apply)
 #   BENCH_PG_BIN       PostgreSQL's programs (default /usr/lib/postgresql/15/bin)
 #   BENCH_PG_PORT      PostgreSQL's loopback port (default 28432)
 #   BENCH_PG_POOL_ATTRS more attributes for the DataSource's <Resource>, to try a pool setting (e.g. testOnBorrow="false")
 #   BENCH_JMH_SECONDS  JMH iteration time (default 5; 3 warm-up + 3 measured iterations, 1 fork)
 #   BENCH_SKIP_BUILD=1 use the artifacts already built (no mvn package)
+#   BENCH_PROFILE=1    profile Tomcat's JVM during each measured run with async-profiler (native frames too; loaded with
+#                      jcmd JVMTI.agent_load, cpu event with ctimer fallback): bench/target/profiles/<timestamp>/<scenario>.html
+#                      (flame graph) and .collapsed; the report lists each profile's top frames. Profiled figures are
+#                      lower than unprofiled ones (rows marked "profiled"): for the figures, run without it.
+#   BENCH_BASELINE     the "before" figures the report sets this run's against, with the targets of issue 17
+#                      (default bench/baseline.tsv: medians of runs before that issue's changes, made by bench/medians.py)
+#   BENCH_JAVA_OPTS    more options for Tomcat's JVM (after -Xms1g -Xmx1g), to try a JVM setting
 #   BENCH_WAIT_IDLE    before each measurement, wait up to this many seconds for other processes to go quiet
 #                      (under 0.25 cores busy; default 0 = do not wait). Rows measured while other processes used
 #                      more than 0.25 cores are marked "figure disturbed" either way.
@@ -58,7 +68,7 @@ TARGET="$BENCH/target"
 SECONDS_MEASURED=${BENCH_SECONDS:-30}
 if (( SECONDS_MEASURED > 60 )); then SECONDS_MEASURED=60; fi
 if (( SECONDS_MEASURED < 1 )); then SECONDS_MEASURED=1; fi
-WARMUP=${BENCH_WARMUP:-5}
+WARMUP=${BENCH_WARMUP:-10}
 START_WARMUP=${BENCH_START_WARMUP:-60}
 CONNS=${BENCH_CONNECTIONS:-16}
 PRIOR=${BENCH_PRIOR:-1000000}
@@ -78,6 +88,9 @@ PG_BIN=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
 PG_PORT=${BENCH_PG_PORT:-28432}
 PG_DIR="$TARGET/pg"          # socket, logs and data; owned by the unprivileged user PostgreSQL runs as
 PG_DATA="$PG_DIR/data"
+PROFILE=${BENCH_PROFILE:-0}
+BASELINE=${BENCH_BASELINE:-$BENCH/baseline.tsv}
+PROFILES="$TARGET/profiles/$STAMP"
 PG_POOL=$((2 * CONNS))      # DataSource pool: room for every wrk connection plus Flyway, health checks, a second wave
 # server.xml's ${...}: in JAVA_OPTS, because catalina.sh stop passes JAVA_OPTS but not CATALINA_OPTS
 EST_PROPS="-Dest.home=$EST_HOME_DIR -Dest.http.port=28080 -Dest.https.port=$HTTPS -Dest.shutdown.port=28005 -Dest.proxy.port=28081"
@@ -195,10 +208,40 @@ start_tomcat() {
   local mode=$1
   TOMCAT_JAVA_HOME=$JAVA_HOME_DIR
   cp "$ROOT/est-war/src/main/tomcat/server.xml" "$CATALINA/conf/server.xml"
-  if [[ "$mode" == native ]]; then
+  local mode_opts="" own_setenv=0
+  if [[ "$mode" == native-bcxdh ]]; then
+    # BouncyCastle's provider just before SunEC: JSSE's x25519 key shares come from BouncyCastle's XDH (Java too,
+    # but faster than SunEC's on JDK 17); every algorithm ACCP or SUN has stays theirs
+    mode_opts="-Djava.security.properties=$TARGET/java.security.bcxdh"
+    mode=native
+    local bc_jar; bc_jar=$(ls "$TARGET"/lib/bcprov-jdk18on-*.jar | sed -n 1p)
+    cat > "$CATALINA/bin/setenv.sh" <<EOF
+CLASSPATH="$ACCP_JAR:$bc_jar"
+EOF
+    own_setenv=1
+  fi
+  if [[ "$mode" == native-p256 ]]; then
+    # JSSE without x25519: the client's x25519 key share (OpenSSL's default) is answered by a HelloRetryRequest
+    # for secp256r1, which ACCP computes natively; SunEC's x25519 is Java
+    mode_opts="-Djdk.tls.namedGroups=secp256r1,secp384r1,secp521r1"
+    mode=native
+  fi
+  if [[ "$own_setenv" == 1 ]]; then
+    : # setenv.sh written above
+  elif [[ "$mode" == native ]]; then
     cat > "$CATALINA/bin/setenv.sh" <<EOF
 CLASSPATH="$ACCP_JAR"
 CATALINA_OPTS="\$CATALINA_OPTS -Djava.security.properties=$TARGET/java.security.accp"
+EOF
+  elif [[ "$mode" == conscrypt ]]; then
+    # Conscrypt's TLS (BoringSSL) under Tomcat's JSSE connector: its SSLContext comes before SunJSSE's. Conscrypt's
+    # "PKIX" TrustManagerFactory refuses the parameters Tomcat passes for PKIX, so the JDK's SunX509 factory checks
+    # client certificates (est4j validates them again itself)
+    sed -i 's/truststoreType="PKCS12"/truststoreType="PKCS12" truststoreAlgorithm="SunX509"/' "$CATALINA/conf/server.xml"
+    grep -q 'truststoreAlgorithm="SunX509"' "$CATALINA/conf/server.xml" || die "could not set truststoreAlgorithm for Conscrypt"
+    cat > "$CATALINA/bin/setenv.sh" <<EOF
+CLASSPATH="$ACCP_JAR:$CONSCRYPT_JAR"
+CATALINA_OPTS="\$CATALINA_OPTS -Djava.security.properties=$TARGET/java.security.conscrypt"
 EOF
   elif [[ "$mode" == openssl ]]; then
     TOMCAT_JAVA_HOME=$JDK25
@@ -224,7 +267,7 @@ EOF
   LOG_FROM=$out_lines
   log "starting Tomcat ($mode)"
   CATALINA_HOME="$CATALINA" CATALINA_BASE="$CATALINA" CATALINA_PID="$PIDFILE" EST_HOME="$EST_HOME_DIR" \
-    JAVA_HOME="$TOMCAT_JAVA_HOME" JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g" "$CATALINA/bin/catalina.sh" start >/dev/null
+    JAVA_HOME="$TOMCAT_JAVA_HOME" JAVA_OPTS="$EST_PROPS" CATALINA_OPTS="-Xms1g -Xmx1g $mode_opts $PROFILE_OPTS ${BENCH_JAVA_OPTS:-}" "$CATALINA/bin/catalina.sh" start >/dev/null
   local i
   for i in $(seq 1 120); do
     if [[ "$(curl -sk -o /dev/null -w '%{http_code}' "$URL/cacerts" || true)" == 200 ]]; then break; fi
@@ -298,15 +341,43 @@ wait_idle() { # up to BENCH_WAIT_IDLE seconds, while Tomcat (ours) is idle
   log "other processes still busy after ${limit}s; measuring anyway"
 }
 
+# ---------------------------------------------------------------- profiling (BENCH_PROFILE=1)
+PROFILE_OPTS=""
+PROFILE_TOPS=()
+# without DebugNonSafepoints the JIT records debug information only at safepoints, and samples land on the wrong line
+[[ "$PROFILE" == 1 ]] && PROFILE_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints"
+profiler() { # async-profiler command for Tomcat's JVM (start,... | dump,... | stop,...), through the JVM's own jcmd
+  # quoted: jcmd would take the command's key=value parts for options of JVMTI.agent_load itself
+  "$TOMCAT_JAVA_HOME/bin/jcmd" "$(tomcat_pid)" JVMTI.agent_load "$ASYNC_PROFILER" "\"$1\"" >> "$WORK/profiler.log" 2>&1
+}
+profile_slug() { tr 'A-Z' 'a-z' <<< "$1" | sed 's/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//'; }
+# profile_top NAME FILE.collapsed: the frames with the most self time, and how the samples split between the kernel,
+# native code (libssl/libcrypto, ACCP, the JVM) and Java (async-profiler's ann suffixes: _[k] kernel, _[j]/_[i] Java)
+profile_top() {
+  local name=$1 file=$2
+  PROFILE_TOPS+=("### $name")
+  PROFILE_TOPS+=("")
+  PROFILE_TOPS+=("$(awk '{ n = $NF; $NF = ""; sub(/ $/, ""); k = split($0, f, ";"); leaf = f[k]; total += n
+        if (leaf ~ /_\[k\]$/) kern += n; else if (leaf ~ /_\[[ji0-9]\]$/) java += n; else nat += n
+        self[leaf] += n }
+      END { if (total == 0) { print "(no samples)"; exit }
+        printf "%d samples: kernel %.1f %%, native (OpenSSL, ACCP, JVM) %.1f %%, Java %.1f %%\n\n", total, 100 * kern / total, 100 * nat / total, 100 * java / total
+        print "| self % | frame |"; print "|---:|---|"
+        for (l in self) printf "%.1f\t%s\n", 100 * self[l] / total, l }' "$file" \
+      | { IFS= read -r head; printf '%s\n' "$head"; IFS= read -r blank; echo; IFS= read -r h1; echo "$h1"; IFS= read -r h2; echo "$h2"
+          sort -t$'\t' -k1,1 -rn | awk -F'\t' 'NR <= 15 { gsub(/\|/, "\\|", $2); printf "| %s | `%s` |\n", $1, substr($2, 1, 120) }'; })")
+  PROFILE_TOPS+=("")
+}
+
 # ---------------------------------------------------------------- result collection
 ROWS=()
 WARNINGS=()
 declare -A RATE
 # add_row NAME RATE P50 P99 ERRORS CPU_MS TOMCAT_MS PG_MS TOMCAT_CORES PG_CORES LOADGEN_CORES OTHER_CORES NOTE
-declare -A CPU_MS TOMCAT_MS PG_MS
+declare -A CPU_MS TOMCAT_MS PG_MS P99
 add_row() {
   ROWS+=("| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $8 | $9 | ${10} | ${11} | ${12} | ${13} |")
-  RATE[$1]=$2; CPU_MS[$1]=$6; TOMCAT_MS[$1]=$7; PG_MS[$1]=$8
+  RATE[$1]=$2; CPU_MS[$1]=$6; TOMCAT_MS[$1]=$7; PG_MS[$1]=$8; P99[$1]=$4
 }
 field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<< " $2" | sed 's#/s$##'; }
 
@@ -325,9 +396,20 @@ measure() {
   settle_tomcat
   local c0 c1 b0 b1 t0 t1 p0=0 p1=0 out line
   if [[ "$MEASURE_PG" == 1 ]]; then p0=$(pg_ticks); fi
+  local slug; slug=$(profile_slug "$name")
+  if [[ "$PROFILE" == 1 ]]; then
+    mkdir -p "$PROFILES"
+    profiler "start,event=cpu,interval=1ms,ann" || log "WARNING: async-profiler did not start (see $WORK/profiler.log)"
+  fi
   c0=$(cpu_ticks); b0=$(busy_ticks); t0=$(now)
   out=$( "${run[@]}" 2>&1 || true; echo "times:"; times )
   c1=$(cpu_ticks); b1=$(busy_ticks); t1=$(now)
+  if [[ "$PROFILE" == 1 ]]; then
+    profiler "dump,collapsed,ann,file=$PROFILES/$slug.collapsed" || true
+    profiler "stop,file=$PROFILES/$slug.html" || true
+    if [[ -s "$PROFILES/$slug.collapsed" ]]; then profile_top "$name" "$PROFILES/$slug.collapsed"; note="$note; profiled"
+    else log "WARNING: no profile for $name (see $WORK/profiler.log)"; fi
+  fi
   if [[ "$MEASURE_PG" == 1 ]]; then p1=$(pg_ticks); fi
   if [[ "$kind" == wrk ]]; then line=$(grep -a '^wrk_result' <<< "$out" || true); else line=$(grep -a '^requests=' <<< "$out" || true); fi
   if [[ -z "$line" ]]; then
@@ -362,13 +444,24 @@ measure() {
     "$loadgen" "$other" "$note$extra"
 }
 
-run_wrk() { # NAME NOTE PATH ENV...
+run_wrk() { # NAME NOTE PATH ENV... (WRK_CONNS=n run_wrk ...: another connection count than BENCH_CONNECTIONS)
   local name=$1 note=$2 path=$3; shift 3
-  measure "$name" "$note" wrk env "$@" wrk -t2 -c"$CONNS" -d@SECS@s --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$path"
+  local c=${WRK_CONNS:-$CONNS}
+  measure "$name" "$note" wrk env "$@" wrk -t2 -c"$c" -d@SECS@s --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$path"
 }
-run_reenroll() { # NAME NOTE
-  measure "$1" "$2" java "$JAVA" -cp "$BENCH_CP" org.est4j.bench.ReenrollLoad "$URL/simplereenroll" \
-    "$WORK/reenroll-cert.pem,$WORK/reenroll-key.pem" "$WORK/trust.pem" "$WORK/reenroll.b64" "$CONNS" @SECS@
+# the rows every connector gets: MODE is the row names' suffix ("native", "native + OpenSSL connector (JDK 25)", ...)
+# wrk keeps its TLS session across reconnects (SSL_clear), so "Connection: close" alone measures resumed handshakes;
+# with the no-resume shim preloaded every connection is a full handshake (certificate, CertificateVerify signature)
+connector_rows() { # MODE
+  local m=$1
+  run_wrk "enroll P-256, keep-alive, $m" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  WRK_CONNS=4 run_wrk "enroll P-256, keep-alive, 4 connections, $m" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  run_wrk "enroll P-256, new TLS connection per request, session resumed, $m" "HTTP Basic, Connection: close; wrk resumes its TLS session" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  run_wrk "enroll P-256, new TLS connection per request, full handshake, $m" "HTTP Basic, Connection: close; wrk-tls.so: no resumption" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
+  run_wrk "cacerts GET, keep-alive, $m" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
+  WRK_CONNS=4 run_wrk "cacerts GET, keep-alive, 4 connections, $m" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
 }
 
 # ---------------------------------------------------------------- build and prepare
@@ -386,6 +479,16 @@ done
 [[ -f "$TARGET/est-bench-0.1.0-SNAPSHOT.jar" ]] || die "no bench jar (build first)"
 [[ -d "$ROOT/est-war/target/est4j/WEB-INF/classes" ]] || die "no exploded WAR in est-war/target/est4j (build first)"
 ACCP_JAR=$(ls "$TARGET"/lib/AmazonCorrettoCryptoProvider-*-linux-x86_64.jar | sed -n 1p)
+# wrk's missing TLS options (full handshakes, a client certificate): an LD_PRELOAD shim, bench/src/main/c/wrk-tls.c
+WRK_TLS="$TARGET/wrk-tls.so"
+command -v gcc >/dev/null || die "gcc is missing (it builds bench/src/main/c/wrk-tls.c, wrk's TLS options)"
+gcc -shared -fPIC -O2 -o "$WRK_TLS" "$BENCH/src/main/c/wrk-tls.c" -ldl -lssl || die "could not build bench/src/main/c/wrk-tls.c"
+ASYNC_PROFILER="$TARGET/async-profiler/linux-x64/libasyncProfiler.so"
+if [[ "$PROFILE" == 1 ]]; then
+  rm -rf "$TARGET/async-profiler"
+  unzip -q -o "$(ls "$TARGET"/lib/async-profiler-*.jar | sed -n 1p)" 'linux-x64/*' -d "$TARGET/async-profiler"
+  [[ -f "$ASYNC_PROFILER" ]] || die "no linux-x64/libasyncProfiler.so in bench/target/lib/async-profiler-*.jar"
+fi
 
 # make sure no Tomcat of ours is left from an interrupted run
 if [[ -s "$PIDFILE" ]]; then stop_tomcat; fi
@@ -420,6 +523,14 @@ JAVA_HOME_DIR=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v "$J
   grep -E '^security\.provider\.[0-9]+=' "$JAVA_HOME_DIR/conf/security/java.security" \
     | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
 } > "$TARGET/java.security.accp"
+# ACCP first, then the JDK's providers with BouncyCastle's just before SunEC (mode native-bcxdh)
+awk '/=SunEC$/ { print "security.provider.X=org.bouncycastle.jce.provider.BouncyCastleProvider" } { print }' "$TARGET/java.security.accp" \
+  | awk '{ sub(/^security\.provider\.[0-9X]+=/, ""); printf "security.provider.%d=%s\n", NR, $0 }' > "$TARGET/java.security.bcxdh"
+# ACCP first, then Conscrypt (whose SSLContext is then found before SunJSSE's), then the JDK's providers
+CONSCRYPT_JAR=$(ls "$TARGET"/lib/conscrypt-openjdk-uber-*.jar | sed -n 1p)
+awk 'NR == 1 { print; print "security.provider.2=org.conscrypt.OpenSSLProvider"; next }
+     { split($0, kv, "="); n = substr(kv[1], 19) + 1; print "security.provider." n "=" substr($0, length(kv[1]) + 2) }' \
+  "$TARGET/java.security.accp" > "$TARGET/java.security.conscrypt"
 # the same for the JDK 25 that runs Tomcat's OpenSSL connector (FFM needs JDK 22+)
 JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 if [[ -x "$JDK25/bin/java" ]]; then
@@ -504,11 +615,10 @@ code=$(curl -sk -o "$WORK/reenroll.p7" -w '%{http_code}' --cert "$WORK/reenroll-
   -H 'Content-Type: application/pkcs10' --data-binary @"$WORK/reenroll.b64" "$URL/simplereenroll")
 [[ "$code" == 200 ]] || log "WARNING: first /simplereenroll answered $code: $(head -c 300 "$WORK/reenroll.p7")"
 
-run_wrk "$N_ROW" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
-run_wrk "enroll P-256, new TLS connection per request, native" "HTTP Basic, Connection: close" $EP \
-  BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
-run_reenroll "reenroll P-256, TLS client cert, keep-alive, native" "ReenrollLoad (Java)"
-run_wrk "cacerts GET, keep-alive, native" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
+connector_rows native
+# wrk with a client certificate (wrk-tls.so): the Java driver ReenrollLoad used more CPU than the server it measured
+run_wrk "reenroll P-256, TLS client cert, keep-alive, native" "wrk-tls.so: TLS client certificate" /.well-known/est/simplereenroll \
+  BENCH_BODY="$WORK/reenroll.b64" LD_PRELOAD="$WRK_TLS" WRK_TLS_CERT="$WORK/reenroll-cert.pem" WRK_TLS_KEY="$WORK/reenroll-key.pem"
 run_wrk "enroll RSA-2048 CSR, P-256 CA, keep-alive, native" "HTTP Basic" $EP BENCH_BODY="$WORK/rsa2048.b64" BENCH_AUTH="$AUTH"
 run_wrk "enroll P-256 CSR, RSA-3072 CA, keep-alive, native" "HTTP Basic, label rsa3072" /.well-known/est/rsa3072/simpleenroll BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
 stop_tomcat
@@ -517,10 +627,38 @@ fi
 # ---------------------------------------------------------------- 2b. native TLS too: OpenSSL connector (JDK 25), ACCP
 if want openssl && [[ -x "$JDK25/bin/java" ]]; then
   start_tomcat openssl
-  run_wrk "enroll P-256, keep-alive, native + OpenSSL connector (JDK 25)" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
-  run_wrk "enroll P-256, new TLS connection per request, native + OpenSSL connector (JDK 25)" "HTTP Basic, Connection: close" $EP \
+  connector_rows "native + OpenSSL connector (JDK 25)"
+  stop_tomcat
+fi
+
+# ---------------------------------------------------------------- 2d. JSSE handshakes on secp256r1 instead of x25519
+if want p256; then
+  start_tomcat native-p256
+  run_wrk "enroll P-256, new TLS connection per request, full handshake, native, JSSE without x25519" \
+    "HTTP Basic, Connection: close; wrk-tls.so: no resumption; HelloRetryRequest to secp256r1" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
+  run_wrk "enroll P-256, new TLS connection per request, session resumed, native, JSSE without x25519" \
+    "HTTP Basic, Connection: close; wrk resumes its TLS session; HelloRetryRequest to secp256r1" $EP \
     BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
-  run_wrk "cacerts GET, keep-alive, native + OpenSSL connector (JDK 25)" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
+  stop_tomcat
+fi
+
+# ---------------------------------------------------------------- 2e. JSSE's x25519 from BouncyCastle
+if want bcxdh; then
+  start_tomcat native-bcxdh
+  run_wrk "enroll P-256, new TLS connection per request, full handshake, native, x25519 by BouncyCastle" \
+    "HTTP Basic, Connection: close; wrk-tls.so: no resumption" $EP \
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
+  run_wrk "enroll P-256, new TLS connection per request, session resumed, native, x25519 by BouncyCastle" \
+    "HTTP Basic, Connection: close; wrk resumes its TLS session" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  run_wrk "enroll P-256, keep-alive, native, x25519 by BouncyCastle" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  stop_tomcat
+fi
+
+# ---------------------------------------------------------------- 2c. Conscrypt's TLS (JDK 17, JSSE connector), ACCP
+if want conscrypt; then
+  start_tomcat conscrypt
+  connector_rows "native + Conscrypt TLS"
   stop_tomcat
 fi
 
@@ -541,6 +679,18 @@ if want prior && [[ "${BENCH_SKIP_PRIOR:-0}" != 1 ]]; then
   PRIOR_NOTE=$(grep -a 'prior issuances done' "$WORK/prior.log" || true)
   start_tomcat native
   run_wrk "$P_ROW" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
+  # Tomcat's resident memory after the prior issuances and at least 60 s of enroll load since this start
+  loaded=$((START_WARMUP + 2 * WARMUP + SECONDS_MEASURED))
+  if (( loaded < 60 )); then
+    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" wrk -t2 -c"$CONNS" -d"$((60 - loaded))s" --timeout 30s -s "$BENCH/enroll.lua" \
+      "$URL/simpleenroll" >/dev/null 2>&1 || true
+    loaded=60
+  fi
+  pid=$(tomcat_pid)
+  RSS_NOTE=$(awk -v s="$loaded" '/^VmRSS|^VmHWM/ { v[$1] = $2 } END { printf "Tomcat resident memory after %s s of enroll load: %d MiB (peak %d MiB)", s, v["VmRSS:"] / 1024, v["VmHWM:"] / 1024 }' "/proc/$pid/status")
+  heap=$("$TOMCAT_JAVA_HOME/bin/jcmd" "$pid" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ { print $0; exit }' | sed 's/^ *//' || true)
+  RSS_NOTE="$RSS_NOTE; Java heap: ${heap:-?} (-Xms1g -Xmx1g); threads: $(awk '/^Threads/ { print $2 }' "/proc/$pid/status")"
+  log "$RSS_NOTE"
   stop_tomcat
 fi
 
@@ -615,6 +765,51 @@ EOF
 fi
 
 # ---------------------------------------------------------------- report
+# "before" figures (BASELINE, bench/medians.py --tsv) against this run's: a row per scenario both have, then the targets
+baseline() { # ROW [COLUMN: 2 req/s, 3 p99 ms, 4 CPU ms/req]
+  awk -F'\t' -v n="$1" -v c="${2:-2}" '$1 == n { print $c; exit }' "$BASELINE"
+}
+now_rate() { # ROW: this run's req/s, or ops/s of a "jmh BENCHMARK PROVIDER" row
+  if [[ "$1" == jmh\ * ]]; then set -- $1; jmh_rate "$2" "$3"; else echo "${RATE[$1]:-}"; fi
+}
+target() { # TEXT VALUE OP LIMIT: one line of the targets list
+  local verdict
+  verdict=$(awk -v v="$2" -v o="$3" -v l="$4" 'BEGIN { if (v == "" || v == "-") print "not measured"
+    else if ((o == ">=" && v + 0 >= l + 0) || (o == "<=" && v + 0 <= l + 0)) print "**met**"; else print "**missed**" }')
+  echo "- $1: ${2:--} (target $3 $4): $verdict"
+}
+before_after() {
+  echo "## Before and after"
+  echo
+  echo "Before: $(sed -n 1p "$BASELINE" | sed 's/^# //') ($BASELINE). One run is not a verdict: compare medians of three (bench/medians.py)."
+  echo
+  echo "| scenario | req/s before | req/s now | now / before | p99 ms before | p99 ms now | CPU ms/req before | CPU ms/req now |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+  local name rate p99 cpu runs now
+  while IFS=$'\t' read -r name rate p99 cpu runs; do
+    [[ -z "$name" || "$name" == \#* ]] && continue
+    now=$(now_rate "$name")
+    [[ -n "$now" ]] || continue
+    echo "| $name | $rate | $now | $(ratio "$now" "$rate") | $p99 | ${P99[$name]:--} | $cpu | ${CPU_MS[$name]:--} |"
+  done < "$BASELINE"
+  echo
+  echo "Targets (issue 17), this run:"
+  echo
+  local n=$N_ROW
+  target "enroll P-256 keep-alive, 16 connections, now / before" "$(ratio "${RATE[$n]:-}" "$(baseline "$n")")" ">=" 2.0
+  target "enroll P-256 keep-alive / raw verify+sign (JMH, ACCP)" "$(ratio "${RATE[$n]:-}" "$(jmh_rate raw accp)")" ">=" 0.35
+  local r
+  for r in "enroll P-256, new TLS connection per request, full handshake, native" "enroll P-256, new TLS connection per request, session resumed, native"; do
+    target "${r#enroll P-256, }, now / before" "$(ratio "${RATE[$r]:-}" "$(baseline "$r")")" ">=" 2.0
+  done
+  target "reenroll with a TLS client certificate / enroll" "$(ratio "${RATE[reenroll P-256, TLS client cert, keep-alive, native]:-}" "${RATE[$n]:-}")" ">=" 0.80
+  r="cacerts GET, keep-alive, 4 connections, native"
+  target "/cacerts, 4 connections, now / before" "$(ratio "${RATE[$r]:-}" "$(baseline "$r")")" ">=" 2.0
+  target "enroll P-256 keep-alive, 16 connections, p99 ms" "${P99[$n]:-}" "<=" 25
+  r="enroll P-256, keep-alive, pure Java (BouncyCastle)"
+  target "pure Java enroll, now / before (no regression)" "$(ratio "${RATE[$r]:-}" "$(baseline "$r")")" ">=" 0.95
+  echo
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" && b != "-" && b + 0 > 0) printf "%.4f", a / b; else print "-" }'; }
 {
   echo "# est4j bench $STAMP"
@@ -643,6 +838,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
   fi
   if [[ "$RUN_PRIOR" == 1 ]]; then
     echo "- after $PRIOR prior issuances / empty store: ${RATE[$P_ROW]:-} / ${RATE[$N_ROW]:-} = $(ratio "${RATE[$P_ROW]:-}" "${RATE[$N_ROW]:-}") ($PRIOR_NOTE)"
+    echo "- ${RSS_NOTE:-}"
   fi
   if [[ "$RUN_PG" == 1 ]]; then
     echo "- PostgreSQL store / file store, empty: ${RATE[$PG_ROW]:-} / ${RATE[$N_ROW]:-} = $(ratio "${RATE[$PG_ROW]:-}" "${RATE[$N_ROW]:-}") (target: at least 0.8)"
@@ -655,6 +851,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "-" &&
     for l in "${PG_NOTES[@]}"; do echo "- $l"; done
   fi
   echo
+  if [[ -f "$BASELINE" ]]; then
+    before_after
+  fi
+  if (( ${#PROFILE_TOPS[@]} > 0 )); then
+    echo "## Profiles (async-profiler, cpu, 1 ms; flame graphs and collapsed stacks in $PROFILES)"
+    echo
+    printf '%s\n' "${PROFILE_TOPS[@]}"
+  fi
   if (( ${#WARNINGS[@]} > 0 )); then
     echo "## Warnings"
     echo

@@ -19,7 +19,9 @@ import java.util.Date;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Validates a TLS client certificate chain in the EST layer, by RFC 5280 path validation against
@@ -43,7 +45,26 @@ public final class ClientCertificateValidator {
 
     private static final System.Logger LOG = System.getLogger(ClientCertificateValidator.class.getName());
 
+    /** How long a successful path validation is remembered, and for how many chains at most. */
+    private static final long REMEMBER_MILLIS = 60_000;
+    private static final int REMEMBERED_CHAINS = 4096;
+
     private final Set<TrustAnchor> anchors;
+    /**
+     * Chains that validated lately, without revocation checking: a device re-enrolling or an RA enrolling in bulk
+     * presents the same chain on every request, and PKIX path validation cost 6 % of a reenrollment's CPU
+     * (bench/README.md). An entry holds from the time it was validated at until the earlier of a minute later and the
+     * path's first notAfter, so it answers only what validating again would answer. With revocation checking on, every
+     * request is validated: a CRL or an OCSP answer may have changed.
+     */
+    private final Map<List<X509Certificate>, Interval> recentlyValid = new ConcurrentHashMap<>();
+
+    private record Interval(long from, long until) {
+        boolean holds(long at) {
+            return from <= at && at < until;
+        }
+    }
+
     private final List<X509Certificate> anchorCertificates;
     private final RevocationChecking revocation;
     private final CrlSource crls;
@@ -115,6 +136,11 @@ public final class ClientCertificateValidator {
         if (path.isEmpty()) {
             return new Result(List.of(), "the client certificate is a trust anchor itself, not an end-entity certificate");
         }
+        boolean remember = revocation.mode() == RevocationChecking.Mode.OFF;
+        Interval known = remember ? recentlyValid.get(path) : null;
+        if (known != null && known.holds(now.getTime())) {
+            return new Result(List.copyOf(presented), null);
+        }
         try {
             CertPath certPath = CertificateFactory.getInstance("X.509").generateCertPath(path);
             try {
@@ -129,6 +155,9 @@ public final class ClientCertificateValidator {
                         org.est4j.jaxrs.ClientText.quote(path.get(0).getSubjectX500Principal().getName()),
                         org.est4j.jaxrs.ClientText.quote(String.valueOf(e.getMessage())));
             }
+            if (remember) {
+                remember(path, now.getTime());
+            }
             return new Result(List.copyOf(presented), null);
         } catch (CertPathValidatorException e) {
             return new Result(List.of(), describe(e));
@@ -137,6 +166,17 @@ public final class ClientCertificateValidator {
         } catch (GeneralSecurityException e) {
             return new Result(List.of(), "the client certificate chain could not be validated");
         }
+    }
+
+    private void remember(List<X509Certificate> path, long validatedAt) {
+        long until = validatedAt + REMEMBER_MILLIS;
+        for (X509Certificate c : path) {
+            until = Math.min(until, c.getNotAfter().getTime());
+        }
+        if (recentlyValid.size() >= REMEMBERED_CHAINS) {
+            recentlyValid.clear(); // bounded; a full map is rare enough (that many clients within a minute) to start over
+        }
+        recentlyValid.put(List.copyOf(path), new Interval(validatedAt, until));
     }
 
     private void validatePath(CertPath certPath, List<X509Certificate> path, Date now, boolean checkRevocation)

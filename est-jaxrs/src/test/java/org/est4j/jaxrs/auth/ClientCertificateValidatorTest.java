@@ -64,6 +64,24 @@ class ClientCertificateValidatorTest {
     }
 
     @Test
+    void aRememberedValidationAnswersOnlyWithinTheTimeItHolds() {
+        Instant notAfter = Instant.now().plus(Duration.ofSeconds(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        X509Certificate shortLived = TestPki.issue(ANCHOR, "CN=short", key.getPublic(), Instant.now().minus(Duration.ofDays(1)),
+                notAfter, null);
+        Date now = new Date();
+        assertTrue(validator.validate(List.of(shortLived), now).valid());
+        // remembered: the same chain again, a moment later
+        assertTrue(validator.validate(List.of(shortLived), new Date(now.getTime() + 1_000)).valid());
+        // after notAfter (inside the minute it would otherwise be remembered for): validated again, and refused
+        ClientCertificateValidator.Result late = validator.validate(List.of(shortLived), Date.from(notAfter.plusSeconds(1)));
+        assertFalse(late.valid());
+        assertTrue(late.failure().contains("expired"), late.failure());
+        // before the time it was validated at: validated again too (not yet valid)
+        ClientCertificateValidator.Result early = validator.validate(List.of(shortLived), Date.from(Instant.now().minus(Duration.ofDays(2))));
+        assertFalse(early.valid());
+    }
+
+    @Test
     void refusesCertificatesWhoseEkuExcludesClientAuth() {
         X509Certificate serverOnly = ANCHOR.issue("CN=web", key.getPublic(), null, KeyPurposeId.id_kp_serverAuth);
         ClientCertificateValidator.Result r = validate(serverOnly);
