@@ -43,8 +43,9 @@
 #   BENCH_SKIP_PRIOR=1 skip scenario 4
 #   BENCH_SKIP_PG=1    skip scenario 5 (PostgreSQL store)
 #   BENCH_SKIP_JMH=1   skip scenario 1
-#   BENCH_ONLY         run only these scenarios, comma-separated: jmh (1), native (2), openssl (2b), conscrypt (2c), p256 (2d), bcxdh (2e), java (3),
-#                      prior (4), pg (5); e.g. BENCH_ONLY=native,pg (default: all; BENCH_SKIP_* still apply)
+#   BENCH_ONLY         run only these scenarios, comma-separated: jmh (1), native (2), openssl (2b), conscrypt (2c), java (3),
+#                      prior (4), pg (5); e.g. BENCH_ONLY=native,pg (default: all; BENCH_SKIP_* still apply); the
+#                      experiments p256 (2d) and bcxdh (2e) run only when listed
 #   BENCH_PG_BIN       PostgreSQL's programs (default /usr/lib/postgresql/15/bin)
 #   BENCH_PG_PORT      PostgreSQL's loopback port (default 28432)
 #   BENCH_PG_POOL_ATTRS more attributes for the DataSource's <Resource>, to try a pool setting (e.g. testOnBorrow="false")
@@ -102,8 +103,11 @@ for tool in wrk curl openssl "$JAVA" mvn; do
   command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
 done
 
-want() { # scenario key (jmh, native, openssl, java, prior, pg): listed in BENCH_ONLY, or BENCH_ONLY unset
+want() { # scenario key (jmh, native, openssl, conscrypt, java, prior, pg): listed in BENCH_ONLY, or BENCH_ONLY unset
   [[ -z "${BENCH_ONLY:-}" || ",${BENCH_ONLY// /}," == *",$1,"* ]]
+}
+asked() { # an experiment (p256, bcxdh): only when BENCH_ONLY lists it
+  [[ ",${BENCH_ONLY// /}," == *",$1,"* ]]
 }
 RUN_PG=0
 if want pg && [[ "${BENCH_SKIP_PG:-0}" != 1 ]]; then
@@ -632,7 +636,7 @@ if want openssl && [[ -x "$JDK25/bin/java" ]]; then
 fi
 
 # ---------------------------------------------------------------- 2d. JSSE handshakes on secp256r1 instead of x25519
-if want p256; then
+if asked p256; then
   start_tomcat native-p256
   run_wrk "enroll P-256, new TLS connection per request, full handshake, native, JSSE without x25519" \
     "HTTP Basic, Connection: close; wrk-tls.so: no resumption; HelloRetryRequest to secp256r1" $EP \
@@ -644,7 +648,7 @@ if want p256; then
 fi
 
 # ---------------------------------------------------------------- 2e. JSSE's x25519 from BouncyCastle
-if want bcxdh; then
+if asked bcxdh; then
   start_tomcat native-bcxdh
   run_wrk "enroll P-256, new TLS connection per request, full handshake, native, x25519 by BouncyCastle" \
     "HTTP Basic, Connection: close; wrk-tls.so: no resumption" $EP \
