@@ -453,6 +453,13 @@ run_wrk() { # NAME NOTE PATH ENV... (WRK_CONNS=n run_wrk ...: another connection
   local c=${WRK_CONNS:-$CONNS}
   measure "$name" "$note" wrk env "$@" wrk -t2 -c"$c" -d@SECS@s --timeout 30s --latency -s "$BENCH/enroll.lua" "https://localhost:$HTTPS$path"
 }
+handshake_rows() { # SUFFIX [NOTE]: enroll with a new TLS connection per request, the session resumed, then a full handshake
+  local m=$1 note=${2:+; $2}
+  run_wrk "enroll P-256, new TLS connection per request, session resumed, $m" "HTTP Basic, Connection: close; wrk resumes its TLS session$note" \
+    $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  run_wrk "enroll P-256, new TLS connection per request, full handshake, $m" "HTTP Basic, Connection: close; wrk-tls.so: no resumption$note" \
+    $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
+}
 # the rows every connector gets: MODE is the row names' suffix ("native", "native + OpenSSL connector (JDK 25)", ...)
 # wrk keeps its TLS session across reconnects (SSL_clear), so "Connection: close" alone measures resumed handshakes;
 # with the no-resume shim preloaded every connection is a full handshake (certificate, CertificateVerify signature)
@@ -460,10 +467,7 @@ connector_rows() { # MODE
   local m=$1
   run_wrk "enroll P-256, keep-alive, $m" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
   WRK_CONNS=4 run_wrk "enroll P-256, keep-alive, 4 connections, $m" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
-  run_wrk "enroll P-256, new TLS connection per request, session resumed, $m" "HTTP Basic, Connection: close; wrk resumes its TLS session" $EP \
-    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
-  run_wrk "enroll P-256, new TLS connection per request, full handshake, $m" "HTTP Basic, Connection: close; wrk-tls.so: no resumption" $EP \
-    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
+  handshake_rows "$m"
   run_wrk "cacerts GET, keep-alive, $m" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
   WRK_CONNS=4 run_wrk "cacerts GET, keep-alive, 4 connections, $m" "no auth" /.well-known/est/cacerts BENCH_METHOD=GET
 }
@@ -638,23 +642,14 @@ fi
 # ---------------------------------------------------------------- 2d. JSSE handshakes on secp256r1 instead of x25519
 if asked p256; then
   start_tomcat native-p256
-  run_wrk "enroll P-256, new TLS connection per request, full handshake, native, JSSE without x25519" \
-    "HTTP Basic, Connection: close; wrk-tls.so: no resumption; HelloRetryRequest to secp256r1" $EP \
-    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
-  run_wrk "enroll P-256, new TLS connection per request, session resumed, native, JSSE without x25519" \
-    "HTTP Basic, Connection: close; wrk resumes its TLS session; HelloRetryRequest to secp256r1" $EP \
-    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  handshake_rows "native, JSSE without x25519" "HelloRetryRequest to secp256r1"
   stop_tomcat
 fi
 
 # ---------------------------------------------------------------- 2e. JSSE's x25519 from BouncyCastle
 if asked bcxdh; then
   start_tomcat native-bcxdh
-  run_wrk "enroll P-256, new TLS connection per request, full handshake, native, x25519 by BouncyCastle" \
-    "HTTP Basic, Connection: close; wrk-tls.so: no resumption" $EP \
-    BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1 LD_PRELOAD="$WRK_TLS" WRK_TLS_NO_RESUME=1
-  run_wrk "enroll P-256, new TLS connection per request, session resumed, native, x25519 by BouncyCastle" \
-    "HTTP Basic, Connection: close; wrk resumes its TLS session" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH" BENCH_CLOSE=1
+  handshake_rows "native, x25519 by BouncyCastle"
   run_wrk "enroll P-256, keep-alive, native, x25519 by BouncyCastle" "HTTP Basic" $EP BENCH_BODY="$WORK/p256.b64" BENCH_AUTH="$AUTH"
   stop_tomcat
 fi
