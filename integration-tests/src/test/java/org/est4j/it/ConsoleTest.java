@@ -351,6 +351,13 @@ class ConsoleTest extends OwnConfigurationScenarios {
                 replaced = false;
             } catch (org.openqa.selenium.StaleElementReferenceException gone) {
                 replaced = true;
+            } catch (org.openqa.selenium.WebDriverException changing) {
+                // asked while Chrome swaps the document: its inspector reports the node's document as gone
+                if (String.valueOf(changing.getMessage()).contains("does not belong to the document")) {
+                    replaced = true;
+                } else {
+                    throw changing;
+                }
             }
             if (replaced && "complete".equals(((org.openqa.selenium.JavascriptExecutor) browser).executeScript("return document.readyState"))) {
                 break;

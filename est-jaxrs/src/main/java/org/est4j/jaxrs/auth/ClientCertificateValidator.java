@@ -50,6 +50,10 @@ public final class ClientCertificateValidator {
     private static final int REMEMBERED_CHAINS = 4096;
 
     private final Set<TrustAnchor> anchors;
+    private final List<X509Certificate> anchorCertificates;
+    private final RevocationChecking revocation;
+    private final CrlSource crls;
+
     /**
      * Chains that validated lately, without revocation checking: a device re-enrolling or an RA enrolling in bulk
      * presents the same chain on every request, and PKIX path validation cost 6 % of a reenrollment's CPU
@@ -64,10 +68,6 @@ public final class ClientCertificateValidator {
             return from <= at && at < until;
         }
     }
-
-    private final List<X509Certificate> anchorCertificates;
-    private final RevocationChecking revocation;
-    private final CrlSource crls;
 
     /** @param trustAnchors the CA certificates a client certificate must chain to; may be empty (then nothing validates) */
     public ClientCertificateValidator(Collection<X509Certificate> trustAnchors) {

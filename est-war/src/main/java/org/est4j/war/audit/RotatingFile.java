@@ -25,6 +25,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class RotatingFile implements Closeable {
 
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    /** How many lines may be appended between two looks at the file's size. */
+    private static final int SIZE_EVERY = 256;
 
     private final Path file;
     private final long maxBytes;
@@ -33,7 +35,6 @@ public final class RotatingFile implements Closeable {
     /** The file's size at the last look plus what this process wrote since: the other process's lines only add. */
     private long sizeAtLeast = Long.MAX_VALUE / 2;
     private int appendsSinceSize;
-    private static final int SIZE_EVERY = 256;
 
     /**
      * @param maxBytes the size at which the file is rotated
