@@ -9,15 +9,17 @@
 #
 # Scenarios (each: an unmeasured warm-up of BENCH_WARMUP s, a pause until Tomcat is idle, then BENCH_SECONDS s measured):
 #   1. JMH raw crypto (server stopped): raw + enrollPath, accp and bouncycastle, P-256 CA / P-256 CSR, 2 threads
-#   2. native provider container-wide (ACCP on Tomcat's class path + java.security.properties):
-#      enroll P-256 keep-alive | enroll P-256 new TLS connection per request (Connection: close) |
-#      /simplereenroll with a TLS client certificate (Java driver ReenrollLoad) | /cacerts GET |
-#      enroll RSA-2048 CSR (P-256 CA) | enroll P-256 CSR against the RSA-3072 CA (label rsa3072)
-#   2c. Conscrypt's TLS (BoringSSL) as the JSSE connector's SSLContext, JDK 17, ACCP: the rows of 2b
-#   2e. JSSE (as 2) with BouncyCastle's provider before SunEC, so that its XDH makes the x25519 key shares
-#   2d. JSSE (as 2) with jdk.tls.namedGroups=secp256r1,secp384r1,secp521r1: the two new-connection rows
+#   2. native provider container-wide (ACCP on Tomcat's class path + java.security.properties), JSSE connector, the
+#      connector rows: enroll P-256 keep-alive at 16 and 4 connections | enroll with a new TLS connection per request
+#      (Connection: close), session resumed and full handshake (wrk-tls.so) | /cacerts GET at 16 and 4 connections;
+#      then /simplereenroll with a TLS client certificate (wrk-tls.so) | enroll RSA-2048 CSR (P-256 CA) |
+#      enroll P-256 CSR against the RSA-3072 CA (label rsa3072)
 #   2b. native TLS as well: Tomcat on JDK 25 (BENCH_JDK25) with its OpenSSL connector (FFM, server-openssl.xml) and
-#      ACCP container-wide: enroll P-256 keep-alive | enroll with a new TLS connection per request | /cacerts
+#      ACCP container-wide: the connector rows
+#   2c. Conscrypt's TLS (BoringSSL) as the JSSE connector's SSLContext, JDK 17, ACCP: the connector rows
+#   2d. experiment: JSSE (as 2) with jdk.tls.namedGroups=secp256r1,secp384r1,secp521r1: the two new-connection rows
+#   2e. experiment: JSSE (as 2) with BouncyCastle's provider before SunEC, so that its XDH makes the x25519 key
+#      shares: the two new-connection rows and keep-alive
 #   3. pure Java: Tomcat without ACCP, crypto.provider = bouncycastle: enroll P-256 keep-alive
 #   4. BENCH_PRIOR prior issuances loaded into CA "default" (server stopped), native again: enroll P-256 keep-alive,
 #      with the ratio to the figure of scenario 2 (empty store)
