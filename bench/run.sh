@@ -402,8 +402,9 @@ measure() {
   settle_tomcat
   local c0 c1 b0 b1 t0 t1 p0=0 p1=0 out line
   if [[ "$MEASURE_PG" == 1 ]]; then p0=$(pg_ticks); fi
-  local slug; slug=$(profile_slug "$name")
+  local slug=""
   if [[ "$PROFILE" == 1 ]]; then
+    slug=$(profile_slug "$name")
     mkdir -p "$PROFILES"
     profiler "start,event=cpu,interval=1ms,ann" || log "WARNING: async-profiler did not start (see $WORK/profiler.log)"
   fi
@@ -526,29 +527,27 @@ rm -rf "$CATALINA"/webapps/*
 cp "$ROOT/est-war/src/main/tomcat/server.xml" "$CATALINA/conf/server.xml"
 cp "$WAR" "$CATALINA/webapps/ROOT.war"
 
-# java.security override: ACCP first, then the JDK's own providers renumbered
+# java.security overrides: a JDK's providers in its order, with others put in before one of them, renumbered
+providers() { # JDK_HOME [CLASS BEFORE]... : CLASS goes in just before the provider named BEFORE
+  local jdk=$1; shift
+  grep -E '^security\.provider\.[0-9]+=' "$jdk/conf/security/java.security" | sort -t. -k3 -n \
+    | sed 's/^security\.provider\.[0-9]*=//' \
+    | awk -v add="$*" 'BEGIN { n = split(add, a, " "); for (i = 1; i < n; i += 2) before[a[i + 1]] = before[a[i + 1]] a[i] " " }
+        { k = split(before[$1], c, " "); for (i = 1; i <= k; i++) print c[i]; print }' \
+    | awk '{ printf "security.provider.%d=%s\n", NR, $0 }'
+}
+ACCP=com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider
 JAVA_HOME_DIR=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v "$JAVA")")")")}
-{
-  echo "security.provider.1=com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider"
-  grep -E '^security\.provider\.[0-9]+=' "$JAVA_HOME_DIR/conf/security/java.security" \
-    | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
-} > "$TARGET/java.security.accp"
-# ACCP first, then the JDK's providers with BouncyCastle's just before SunEC (mode native-bcxdh)
-awk '/=SunEC$/ { print "security.provider.X=org.bouncycastle.jce.provider.BouncyCastleProvider" } { print }' "$TARGET/java.security.accp" \
-  | awk '{ sub(/^security\.provider\.[0-9X]+=/, ""); printf "security.provider.%d=%s\n", NR, $0 }' > "$TARGET/java.security.bcxdh"
-# ACCP first, then Conscrypt (whose SSLContext is then found before SunJSSE's), then the JDK's providers
+providers "$JAVA_HOME_DIR" "$ACCP" SUN > "$TARGET/java.security.accp"
+# BouncyCastle's just before SunEC (mode native-bcxdh)
+providers "$JAVA_HOME_DIR" "$ACCP" SUN org.bouncycastle.jce.provider.BouncyCastleProvider SunEC > "$TARGET/java.security.bcxdh"
+# Conscrypt after ACCP, so that its SSLContext is found before SunJSSE's
 CONSCRYPT_JAR=$(ls "$TARGET"/lib/conscrypt-openjdk-uber-*.jar | sed -n 1p)
-awk 'NR == 1 { print; print "security.provider.2=org.conscrypt.OpenSSLProvider"; next }
-     { split($0, kv, "="); n = substr(kv[1], 19) + 1; print "security.provider." n "=" substr($0, length(kv[1]) + 2) }' \
-  "$TARGET/java.security.accp" > "$TARGET/java.security.conscrypt"
+providers "$JAVA_HOME_DIR" "$ACCP" SUN org.conscrypt.OpenSSLProvider SUN > "$TARGET/java.security.conscrypt"
 # the same for the JDK 25 that runs Tomcat's OpenSSL connector (FFM needs JDK 22+)
 JDK25=${BENCH_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 if [[ -x "$JDK25/bin/java" ]]; then
-  {
-    echo "security.provider.1=com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider"
-    grep -E '^security\.provider\.[0-9]+=' "$JDK25/conf/security/java.security" \
-      | sort -t. -k3 -n | sed 's/^security\.provider\.[0-9]*=//' | awk '{ printf "security.provider.%d=%s\n", NR + 1, $0 }'
-  } > "$TARGET/java.security.accp25"
+  providers "$JDK25" "$ACCP" SUN > "$TARGET/java.security.accp25"
 else
   log "WARNING: no JDK 25 at $JDK25 (BENCH_JDK25): the OpenSSL-connector scenarios are skipped"
   WARNINGS+=("no JDK 25 at $JDK25: OpenSSL-connector scenarios skipped")
